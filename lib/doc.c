@@ -1,0 +1,426 @@
+/*
+ * doc.c - documents: parsing a JSONL record, the meta block, and writing a
+ * document back as one JSON line.
+ *
+ * Output is spliced into the original line: the bytes before and after the
+ * text value are copied unchanged and only the text value (and the "sach"
+ * meta member) are written anew. So every field the tool does not own keeps
+ * its exact spelling, and an unchanged record is written back verbatim.
+ *
+ * Policy for invalid input: a line that is not exactly one JSON object is
+ * SACH_EJSON; an object with a repeated key is SACH_EJSON too, because which
+ * value is "the text" would be a guess; a missing or non-string text field is
+ * SACH_EFIELD. Invalid UTF-8 inside strings is not judged here: the text goes
+ * to the stages, which repair or reject it by their options.
+ */
+#include "doc_internal.h"
+#include "error_internal.h"
+#include "jsonspan.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+void sach__doc_reset(sach_doc *doc)
+{
+	if (doc->obj) {
+		json_object_put(doc->obj);
+		doc->obj = NULL;
+	}
+	if (doc->meta) {
+		json_object_put(doc->meta);
+		doc->meta = NULL;
+	}
+	doc->raw = NULL;
+	doc->raw_len = 0;
+	doc->text = NULL;
+	doc->text_len = 0;
+	doc->text_changed = false;
+	doc->has_meta_member = false;
+	doc->empty_object = false;
+	sach_buf_clear(&doc->text_buf);
+	sach_buf_clear(&doc->id_buf);
+}
+
+void sach__doc_release(sach_doc *doc)
+{
+	sach__doc_reset(doc);
+	sach_buf_free(&doc->text_buf);
+	sach_buf_free(&doc->id_buf);
+}
+
+static const char *json_type_label(json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "a boolean";
+	case json_type_double:
+	case json_type_int: return "a number";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	}
+	return "a value";
+}
+
+struct span_ctx {
+	long text_index, meta_index;
+	sach_doc *doc;
+};
+
+static int span_cb(void *p, long index, const sach__json_member *m)
+{
+	struct span_ctx *c = p;
+
+	if (index == c->text_index) {
+		c->doc->text_start = m->value_start;
+		c->doc->text_end = m->value_end;
+	}
+	if (index == c->meta_index) {
+		c->doc->meta_start = m->value_start;
+		c->doc->meta_end = m->value_end;
+	}
+	return 0;
+}
+
+int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
+{
+	enum json_tokener_error jerr;
+	struct span_ctx sc = { -1, -1, doc };
+	json_object *text_val = NULL;
+	const char *nul;
+	size_t end, close_brace = 0;
+	long index = 0, members;
+
+	doc->raw = line;
+	doc->raw_len = len;
+	doc->format = SACH_FORMAT_JSONL;
+
+	nul = memchr(line, '\0', len);
+	if (nul)
+		return sach__error_set(SACH_EJSON, "invalid JSON: NUL byte at column %zu",
+				       (size_t)(nul - line) + 1);
+	json_tokener_reset(tok);
+	doc->obj = json_tokener_parse_ex(tok, line, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (!doc->obj) {
+		if (jerr == json_tokener_continue)
+			return sach__error_set(SACH_EJSON, "invalid JSON: record ends early");
+		if (jerr == json_tokener_success) /* the literal null */
+			return sach__error_set(SACH_EJSON, "not a JSON object (null)");
+		return sach__error_set(SACH_EJSON, "invalid JSON: %s at column %zu",
+				       json_tokener_error_desc(jerr),
+				       json_tokener_get_parse_end(tok) + 1);
+	}
+	end = json_tokener_get_parse_end(tok);
+	while (end < len && (line[end] == ' ' || line[end] == '\t' || line[end] == '\r'))
+		end++;
+	if (end < len)
+		return sach__error_set(SACH_EJSON,
+			"invalid JSON: unexpected text after the object at column %zu", end + 1);
+	if (!json_object_is_type(doc->obj, json_type_object))
+		return sach__error_set(SACH_EJSON, "not a JSON object (%s)",
+				       json_type_label(doc->obj));
+
+	json_object_object_foreach(doc->obj, key, val) {
+		if (strcmp(key, doc->text_field) == 0) {
+			sc.text_index = index;
+			text_val = val;
+		} else if (strcmp(key, SACH_META_KEY) == 0) {
+			sc.meta_index = index;
+		}
+		index++;
+	}
+	members = sach__json_members(line, len, &close_brace, span_cb, &sc);
+	if (members < 0)
+		return sach__error_set(SACH_EJSON, "invalid JSON: unexpected object layout");
+	if (members != (long)json_object_object_length(doc->obj))
+		return sach__error_set(SACH_EJSON, "invalid JSON: duplicate key in object");
+	doc->close_brace = close_brace;
+	doc->empty_object = members == 0;
+	doc->has_meta_member = sc.meta_index >= 0;
+
+	if (sc.text_index < 0)
+		return sach__error_set(SACH_EFIELD, "no \"%s\" field", doc->text_field);
+	if (!json_object_is_type(text_val, json_type_string))
+		return sach__error_set(SACH_EFIELD, "field \"%s\" is %s, not a string",
+				       doc->text_field, json_type_label(text_val));
+	doc->text = json_object_get_string(text_val);
+	doc->text_len = (size_t)json_object_get_string_len(text_val);
+	return SACH_OK;
+}
+
+void sach__doc_set_plain(sach_doc *doc, const char *text, size_t len)
+{
+	doc->format = SACH_FORMAT_TEXT;
+	doc->raw = text;
+	doc->raw_len = len;
+	doc->text = text;
+	doc->text_len = len;
+}
+
+const char *sach_doc_text(const sach_doc *doc, size_t *len)
+{
+	*len = doc->text_len;
+	return doc->text;
+}
+
+int sach_doc_set_text(sach_doc *doc, const char *text, size_t len)
+{
+	int rc;
+
+	if (len == doc->text_len && memcmp(text, doc->text, len) == 0)
+		return SACH_OK;
+	if (text == doc->text_buf.ptr) {
+		/* Already our buffer (a stage edited it in place). */
+		doc->text_buf.len = len;
+	} else {
+		sach_buf_clear(&doc->text_buf);
+		rc = sach_buf_append(&doc->text_buf, text, len);
+		if (rc < 0)
+			return rc;
+	}
+	doc->text = doc->text_buf.ptr;
+	doc->text_len = len;
+	doc->text_changed = true;
+	return SACH_OK;
+}
+
+bool sach_doc_text_changed(const sach_doc *doc)
+{
+	return doc->text_changed;
+}
+
+const char *sach_doc_source(const sach_doc *doc)
+{
+	return doc->source;
+}
+
+uint64_t sach_doc_line(const sach_doc *doc)
+{
+	return doc->line;
+}
+
+const char *sach_doc_id(const sach_doc *doc)
+{
+	sach_doc *d = (sach_doc *)doc; /* the id is built lazily into id_buf */
+	json_object *v;
+	char num[64];
+
+	if (d->id_buf.len)
+		return d->id_buf.ptr;
+	if (d->obj && json_object_object_get_ex(d->obj, d->id_field, &v) && v) {
+		const char *s = json_object_is_type(v, json_type_string)
+			? json_object_get_string(v)
+			: json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+		if (sach_buf_puts(&d->id_buf, s) == 0 && d->id_buf.len)
+			return d->id_buf.ptr;
+	}
+	sach_buf_clear(&d->id_buf);
+	snprintf(num, sizeof(num), ":%" PRIu64, d->line);
+	if (sach_buf_puts(&d->id_buf, d->source) < 0 || sach_buf_puts(&d->id_buf, num) < 0)
+		return "";
+	return d->id_buf.ptr;
+}
+
+static int meta_stage(sach_doc *doc, const char *stage, json_object **out)
+{
+	json_object *st;
+
+	if (!doc->meta) {
+		json_object *existing;
+
+		if (doc->obj && json_object_object_get_ex(doc->obj, SACH_META_KEY, &existing)) {
+			if (!json_object_is_type(existing, json_type_object))
+				return sach__error_set(SACH_EINVAL,
+					"field \"%s\" is reserved for sach's meta block but holds %s",
+					SACH_META_KEY, json_type_label(existing));
+			doc->meta = json_object_get(existing);
+		} else {
+			doc->meta = json_object_new_object();
+			if (!doc->meta)
+				return sach__error_nomem();
+		}
+	}
+	if (!json_object_object_get_ex(doc->meta, stage, &st) ||
+	    !json_object_is_type(st, json_type_object)) {
+		st = json_object_new_object();
+		if (!st || json_object_object_add(doc->meta, stage, st) < 0)
+			return sach__error_nomem();
+	}
+	*out = st;
+	return SACH_OK;
+}
+
+int sach_doc_meta_set_int(sach_doc *doc, const char *stage, const char *key, int64_t value)
+{
+	json_object *st, *v;
+	int rc = meta_stage(doc, stage, &st);
+
+	if (rc < 0)
+		return rc;
+	v = json_object_new_int64(value);
+	if (!v || json_object_object_add(st, key, v) < 0)
+		return sach__error_nomem();
+	return SACH_OK;
+}
+
+int sach_doc_meta_set_string(sach_doc *doc, const char *stage, const char *key,
+			     const char *value)
+{
+	json_object *st, *v;
+	int rc = meta_stage(doc, stage, &st);
+
+	if (rc < 0)
+		return rc;
+	v = json_object_new_string(value);
+	if (!v || json_object_object_add(st, key, v) < 0)
+		return sach__error_nomem();
+	return SACH_OK;
+}
+
+bool sach_doc_has_meta(const sach_doc *doc)
+{
+	return doc->meta != NULL;
+}
+
+int sach_json_escape(sach_buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+	int rc;
+
+	/* Worst case every byte becomes \u00XX (6 bytes). Reserve per run instead
+	 * of 6*len up front, so large clean texts do not over-allocate. */
+	rc = sach_buf_reserve(out, len + 2);
+	if (rc < 0)
+		return rc;
+	out->ptr[out->len++] = '"';
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6];
+		size_t n = 0;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (i > run) {
+			rc = sach_buf_append(out, s + run, i - run);
+			if (rc < 0)
+				return rc;
+		}
+		run = i + 1;
+		esc[n++] = '\\';
+		switch (c) {
+		case '"': esc[n++] = '"'; break;
+		case '\\': esc[n++] = '\\'; break;
+		case '\n': esc[n++] = 'n'; break;
+		case '\r': esc[n++] = 'r'; break;
+		case '\t': esc[n++] = 't'; break;
+		case '\b': esc[n++] = 'b'; break;
+		case '\f': esc[n++] = 'f'; break;
+		default:
+			esc[n++] = 'u';
+			esc[n++] = '0';
+			esc[n++] = '0';
+			esc[n++] = hex[c >> 4];
+			esc[n++] = hex[c & 15];
+		}
+		rc = sach_buf_append(out, esc, n);
+		if (rc < 0)
+			return rc;
+	}
+	if (len > run) {
+		rc = sach_buf_append(out, s + run, len - run);
+		if (rc < 0)
+			return rc;
+	}
+	return sach_buf_append(out, "\"", 1);
+}
+
+static int append_meta(const sach_doc *doc, sach_buf *out)
+{
+	const char *m = json_object_to_json_string_ext(doc->meta,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	return m ? sach_buf_puts(out, m) : sach__error_nomem();
+}
+
+static int write_from_text(const sach_doc *doc, sach_buf *out)
+{
+	const char *id = sach_doc_id(doc);
+	int rc;
+
+	if ((rc = sach_buf_puts(out, "{")) < 0 ||
+	    (rc = sach_json_escape(out, doc->id_field, strlen(doc->id_field))) < 0 ||
+	    (rc = sach_buf_puts(out, ": ")) < 0 ||
+	    (rc = sach_json_escape(out, id, strlen(id))) < 0 ||
+	    (rc = sach_buf_puts(out, ", ")) < 0 ||
+	    (rc = sach_json_escape(out, doc->text_field, strlen(doc->text_field))) < 0 ||
+	    (rc = sach_buf_puts(out, ": ")) < 0 ||
+	    (rc = sach_json_escape(out, doc->text, doc->text_len)) < 0)
+		return rc;
+	if (doc->meta) {
+		if ((rc = sach_buf_puts(out, ", \"" SACH_META_KEY "\": ")) < 0 ||
+		    (rc = append_meta(doc, out)) < 0)
+			return rc;
+	}
+	return sach_buf_puts(out, "}\n");
+}
+
+int sach_doc_write_jsonl(const sach_doc *doc, sach_buf *out)
+{
+	struct piece { size_t start, end; int what; } p[2];
+	size_t n = 0, pos = 0, i;
+	int rc;
+
+	if (doc->format != SACH_FORMAT_JSONL)
+		return write_from_text(doc, out);
+	if (!doc->text_changed && !doc->meta) {
+		if ((rc = sach_buf_append(out, doc->raw, doc->raw_len)) < 0)
+			return rc;
+		return sach_buf_append(out, "\n", 1);
+	}
+	/* Replacements in the original line, in offset order: the text value
+	 * (what 0), and the meta value (what 1) or, with no "sach" member yet,
+	 * an insertion before the closing brace (what 2). */
+	if (doc->text_changed)
+		p[n++] = (struct piece){ doc->text_start, doc->text_end, 0 };
+	if (doc->meta) {
+		if (doc->has_meta_member)
+			p[n++] = (struct piece){ doc->meta_start, doc->meta_end, 1 };
+		else
+			p[n++] = (struct piece){ doc->close_brace, doc->close_brace, 2 };
+	}
+	if (n == 2 && p[1].start < p[0].start) {
+		struct piece t = p[0];
+		p[0] = p[1];
+		p[1] = t;
+	}
+	for (i = 0; i < n; i++) {
+		size_t cut = p[i].start;
+
+		if (p[i].what == 2) {
+			/* Drop whitespace before the '}' so the member follows the last value. */
+			while (cut > pos && (doc->raw[cut - 1] == ' ' || doc->raw[cut - 1] == '\t'))
+				cut--;
+		}
+		if ((rc = sach_buf_append(out, doc->raw + pos, cut - pos)) < 0)
+			return rc;
+		if (p[i].what == 0)
+			rc = sach_json_escape(out, doc->text, doc->text_len);
+		else if (p[i].what == 1)
+			rc = append_meta(doc, out);
+		else {
+			rc = sach_buf_puts(out, doc->empty_object ? "\"" SACH_META_KEY "\": "
+							     : ", \"" SACH_META_KEY "\": ");
+			if (rc == 0)
+				rc = append_meta(doc, out);
+		}
+		if (rc < 0)
+			return rc;
+		pos = p[i].end;
+	}
+	if ((rc = sach_buf_append(out, doc->raw + pos, doc->raw_len - pos)) < 0)
+		return rc;
+	return sach_buf_append(out, "\n", 1);
+}

@@ -1,0 +1,12 @@
+/* sach/sach.h - the whole public API of libsach. */
+#ifndef SACH_SACH_H
+#define SACH_SACH_H
+
+#include "common.h"
+#include "error.h"
+#include "doc.h"
+#include "io.h"
+#include "unicode.h"
+#include "normalise.h"
+
+#endif

@@ -1,0 +1,470 @@
+/*
+ * reader.c - records from a decoded byte stream.
+ *
+ * Lines are found with memchr in one buffer that grows only as far as the
+ * longest record needs (bounded by max_record_bytes plus one read chunk), so
+ * memory stays flat whatever the input size. A line longer than the limit
+ * is not kept whole: its first max_record_bytes bytes stay available for
+ * quarantine, the rest is read and counted in place, and the reader resumes
+ * at the next line. Records never split a UTF-8 sequence because they are
+ * cut only at '\n'.
+ *
+ * Empty lines, and in text mode lines of only spaces, tabs or CR, are not
+ * records; they are counted (sach_reader_blank_lines) so nothing is
+ * silently dropped. JSONL lines may end in CRLF; the CR is not part of the
+ * record.
+ */
+#include "doc_internal.h"
+#include "error_internal.h"
+#include "input.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_CHUNK ((size_t)256 * 1024)
+
+struct sach_reader {
+	sach_reader_options opts;
+	char *name;
+	sach_input *in;
+	int failed;
+	bool in_eof;
+
+	char *buf;
+	size_t cap, pos, end;     /* unread data is buf[pos, end) */
+	uint64_t line_no;         /* lines consumed so far */
+	uint64_t bytes_decoded;
+	uint64_t blank_lines;
+
+	/* The last record (borrowed views). */
+	const char *raw;
+	size_t raw_len;
+	bool raw_truncated;
+	uint64_t raw_total;
+	uint64_t rec_line;
+
+	sach_buf block;           /* text blocks are assembled here */
+	json_tokener *tok;
+	sach_doc doc;
+};
+
+sach_compression sach_compression_from_path(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n >= 4 && strcmp(path + n - 4, ".zst") == 0)
+		return SACH_COMPRESS_ZSTD;
+	if (n >= 3 && strcmp(path + n - 3, ".gz") == 0)
+		return SACH_COMPRESS_GZIP;
+	return SACH_COMPRESS_NONE;
+}
+
+int sach_compression_from_name(const char *name, sach_compression *out)
+{
+	if (strcmp(name, "none") == 0)
+		*out = SACH_COMPRESS_NONE;
+	else if (strcmp(name, "gzip") == 0 || strcmp(name, "gz") == 0)
+		*out = SACH_COMPRESS_GZIP;
+	else if (strcmp(name, "zstd") == 0 || strcmp(name, "zst") == 0)
+		*out = SACH_COMPRESS_ZSTD;
+	else
+		return sach__error_set(SACH_EINVAL,
+			"unknown compression '%s' (expected none, gzip or zstd)", name);
+	return SACH_OK;
+}
+
+int sach_reader_open(sach_reader **out, const char *path, const sach_reader_options *opts)
+{
+	sach_reader *r;
+	const char *display;
+	int rc;
+
+	*out = NULL;
+	if (!opts || opts->version != SACH_READER_OPTIONS_VERSION)
+		return sach__error_set(SACH_EINVAL, "reader options: unknown version");
+	if (opts->max_record_bytes == 0 || opts->max_record_bytes > ((size_t)1 << 40))
+		return sach__error_set(SACH_EINVAL, "max record size out of range");
+	if (!opts->text_field || !*opts->text_field || !opts->id_field || !*opts->id_field)
+		return sach__error_set(SACH_EINVAL, "text and id field names must not be empty");
+	if (strcmp(opts->text_field, SACH_META_KEY) == 0)
+		return sach__error_set(SACH_EINVAL, "the text field may not be \"%s\" (reserved)",
+				       SACH_META_KEY);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return sach__error_nomem();
+	r->opts = *opts;
+	display = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	r->name = strdup(display);
+	r->cap = READ_CHUNK * 2;
+	r->buf = malloc(r->cap);
+	r->tok = json_tokener_new();
+	if (!r->name || !r->buf || !r->tok) {
+		sach_reader_close(r);
+		return sach__error_nomem();
+	}
+	rc = sach__input_open(&r->in, path, r->name);
+	if (rc < 0) {
+		sach_reader_close(r);
+		return rc;
+	}
+	r->doc.source = r->name;
+	r->doc.text_field = opts->text_field;
+	r->doc.id_field = opts->id_field;
+	*out = r;
+	return SACH_OK;
+}
+
+/* Reads more decoded bytes at buf[end]; grows the buffer if needed. */
+static int fill(sach_reader *r)
+{
+	size_t got;
+	int rc;
+
+	if (r->pos > 0 && (r->end == r->cap || r->pos > r->cap / 2)) {
+		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+		r->end -= r->pos;
+		r->pos = 0;
+	}
+	if (r->cap - r->end < READ_CHUNK / 4) {
+		size_t ncap = r->cap * 2;
+		char *nb;
+
+		if (ncap > r->opts.max_record_bytes + 2 * READ_CHUNK)
+			ncap = r->opts.max_record_bytes + 2 * READ_CHUNK;
+		if (ncap <= r->cap)
+			ncap = r->cap + READ_CHUNK;
+		nb = realloc(r->buf, ncap);
+		if (!nb)
+			return sach__error_nomem();
+		r->buf = nb;
+		r->cap = ncap;
+	}
+	rc = sach__input_read(r->in, r->buf + r->end, r->cap - r->end, &got);
+	if (rc < 0)
+		return rc;
+	if (got == 0)
+		r->in_eof = true;
+	r->end += got;
+	r->bytes_decoded += got;
+	return SACH_OK;
+}
+
+/*
+ * Next physical line. Returns 1 with *line and *len (no '\n'), 0 at EOF,
+ * SACH_ETOOBIG for an over-long line (prefix in *line), or a stream error.
+ */
+static int next_line(sach_reader *r, const char **line, size_t *len)
+{
+	size_t scan = r->pos;
+	const size_t max = r->opts.max_record_bytes;
+
+	for (;;) {
+		char *nl = memchr(r->buf + scan, '\n', r->end - scan);
+		int rc;
+
+		if (nl) {
+			*line = r->buf + r->pos;
+			*len = (size_t)(nl - *line);
+			r->pos = (size_t)(nl - r->buf) + 1;
+			r->line_no++;
+			if (*len > max)
+				goto too_long_done;
+			return 1;
+		}
+		if (r->end - r->pos > max)
+			break;
+		if (r->in_eof) {
+			if (r->end == r->pos)
+				return 0;
+			*line = r->buf + r->pos;
+			*len = r->end - r->pos;
+			r->pos = r->end;
+			r->line_no++;
+			return 1;
+		}
+		scan = r->end;
+		/* Keep a relative scan position across the compaction in fill(). */
+		scan -= r->pos;
+		rc = fill(r);
+		if (rc < 0)
+			return rc;
+		scan += r->pos;
+	}
+
+	/* Over-long: keep buf[pos, pos+max) as the prefix; read and count the rest
+	 * in the space after it until the line ends. */
+	{
+		size_t keep_end = r->pos + max;
+		uint64_t total = r->end - r->pos;
+
+		r->end = keep_end;
+		for (;;) {
+			size_t got;
+			char *nl;
+			int rc;
+
+			if (r->cap - keep_end < READ_CHUNK) {
+				/* fill() may move the prefix; do it by hand to keep offsets. */
+				char *nb = realloc(r->buf, keep_end + READ_CHUNK);
+				if (!nb)
+					return sach__error_nomem();
+				r->buf = nb;
+				r->cap = keep_end + READ_CHUNK;
+			}
+			rc = sach__input_read(r->in, r->buf + keep_end, r->cap - keep_end, &got);
+			if (rc < 0)
+				return rc;
+			r->bytes_decoded += got;
+			if (got == 0) {
+				r->in_eof = true;
+				r->end = keep_end;
+				r->line_no++;
+				*line = r->buf + r->pos;
+				*len = max;
+				r->raw_total = total;
+				r->pos = r->end;
+				return SACH_ETOOBIG;
+			}
+			nl = memchr(r->buf + keep_end, '\n', got);
+			if (!nl) {
+				total += got;
+				continue;
+			}
+			total += (uint64_t)(nl - (r->buf + keep_end));
+			r->end = keep_end + got;
+			*line = r->buf + r->pos;
+			*len = max;
+			r->raw_total = total;
+			/* The prefix stays in place until the next call moves pos on. */
+			r->pos = (size_t)(nl - r->buf) + 1;
+			r->line_no++;
+			return SACH_ETOOBIG;
+		}
+	}
+
+too_long_done:
+	r->raw_total = *len;
+	*len = max;
+	return SACH_ETOOBIG;
+}
+
+static bool is_blank(const char *s, size_t len, bool spaces_count)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\r')
+			continue;
+		if (spaces_count && (s[i] == ' ' || s[i] == '\t'))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+static int too_big(sach_reader *r, const char *line, size_t len)
+{
+	r->raw = line;
+	r->raw_len = len;
+	r->raw_truncated = true;
+	return sach__error_set(SACH_ETOOBIG, "%s:%llu: record of %llu bytes is over the limit of %zu bytes",
+			       r->name, (unsigned long long)r->rec_line,
+			       (unsigned long long)r->raw_total, r->opts.max_record_bytes);
+}
+
+static int stream_failed(sach_reader *r, int rc)
+{
+	r->failed = rc;
+	return rc;
+}
+
+static int next_jsonl_or_line(sach_reader *r, sach_doc **doc)
+{
+	const char *line;
+	size_t len;
+	int rc;
+
+	for (;;) {
+		rc = next_line(r, &line, &len);
+		if (rc == 0)
+			return 0;
+		r->rec_line = r->line_no;
+		if (rc == SACH_ETOOBIG)
+			return too_big(r, line, len);
+		if (rc < 0)
+			return stream_failed(r, rc);
+		if (is_blank(line, len, r->opts.format == SACH_FORMAT_TEXT)) {
+			r->blank_lines++;
+			continue;
+		}
+		break;
+	}
+	if (len && line[len - 1] == '\r')
+		len--;
+	r->raw = line;
+	r->raw_len = len;
+	r->raw_truncated = false;
+	r->raw_total = len;
+	r->doc.line = r->rec_line;
+	if (r->opts.format == SACH_FORMAT_TEXT) {
+		sach__doc_set_plain(&r->doc, line, len);
+	} else {
+		rc = sach__doc_parse_jsonl(&r->doc, r->tok, line, len);
+		if (rc < 0) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s", sach_error_last());
+			return sach__error_set(rc, "%s:%llu: %s", r->name,
+					       (unsigned long long)r->rec_line, msg);
+		}
+	}
+	*doc = &r->doc;
+	return 1;
+}
+
+static int next_block(sach_reader *r, sach_doc **doc)
+{
+	const char *line;
+	size_t len;
+	bool started = false;
+	int rc;
+
+	sach_buf_clear(&r->block);
+	for (;;) {
+		/* Peek: a blank line ends a started block. */
+		rc = next_line(r, &line, &len);
+		if (rc == 0)
+			break;
+		if (rc == SACH_ETOOBIG) {
+			r->rec_line = started ? r->rec_line : r->line_no;
+			/* Skip the rest of the block so the next record starts cleanly. */
+			for (;;) {
+				const char *l2;
+				size_t n2;
+				int rc2 = next_line(r, &l2, &n2);
+				if (rc2 == 0 || (rc2 == 1 && is_blank(l2, n2, true)))
+					break;
+				if (rc2 < 0 && rc2 != SACH_ETOOBIG)
+					return stream_failed(r, rc2);
+			}
+			return too_big(r, line, len);
+		}
+		if (rc < 0)
+			return stream_failed(r, rc);
+		if (is_blank(line, len, true)) {
+			if (started)
+				break;
+			r->blank_lines++;
+			continue;
+		}
+		if (!started) {
+			started = true;
+			r->rec_line = r->line_no;
+		} else if ((rc = sach_buf_append(&r->block, "\n", 1)) < 0) {
+			return rc;
+		}
+		if (len && line[len - 1] == '\r')
+			len--;
+		if (r->block.len + len > r->opts.max_record_bytes) {
+			/* Keep what fits as the prefix, then skip to the block's end. */
+			size_t room = r->opts.max_record_bytes - r->block.len;
+			uint64_t total = r->block.len + len;
+			const char *l2;
+			size_t n2;
+			int rc2;
+
+			if ((rc = sach_buf_append(&r->block, line, room)) < 0)
+				return rc;
+			while ((rc2 = next_line(r, &l2, &n2)) != 0) {
+				if (rc2 == 1 && is_blank(l2, n2, true))
+					break;
+				if (rc2 < 0 && rc2 != SACH_ETOOBIG)
+					return stream_failed(r, rc2);
+				total += 1 + (rc2 == SACH_ETOOBIG ? r->raw_total : n2);
+			}
+			r->raw_total = total;
+			return too_big(r, r->block.ptr, r->block.len);
+		}
+		if ((rc = sach_buf_append(&r->block, line, len)) < 0)
+			return rc;
+	}
+	if (!started)
+		return 0;
+	r->raw = r->block.ptr;
+	r->raw_len = r->block.len;
+	r->raw_truncated = false;
+	r->raw_total = r->block.len;
+	r->doc.line = r->rec_line;
+	sach__doc_set_plain(&r->doc, r->block.ptr, r->block.len);
+	*doc = &r->doc;
+	return 1;
+}
+
+int sach_reader_next(sach_reader *r, sach_doc **doc)
+{
+	*doc = NULL;
+	if (r->failed)
+		return r->failed;
+	sach__doc_reset(&r->doc);
+	r->raw = NULL;
+	r->raw_len = 0;
+	r->raw_truncated = false;
+	if (r->opts.format == SACH_FORMAT_TEXT && r->opts.doc_sep == SACH_DOC_SEP_BLANK)
+		return next_block(r, doc);
+	return next_jsonl_or_line(r, doc);
+}
+
+void sach_reader_raw(const sach_reader *r, const char **raw, size_t *len,
+		     bool *truncated, uint64_t *total_len)
+{
+	*raw = r->raw ? r->raw : "";
+	*len = r->raw_len;
+	if (truncated)
+		*truncated = r->raw_truncated;
+	if (total_len)
+		*total_len = r->raw_total;
+}
+
+uint64_t sach_reader_line(const sach_reader *r)
+{
+	return r->rec_line;
+}
+
+const char *sach_reader_name(const sach_reader *r)
+{
+	return r->name;
+}
+
+uint64_t sach_reader_bytes_in(const sach_reader *r)
+{
+	return r->in ? sach__input_raw_bytes(r->in) : 0;
+}
+
+uint64_t sach_reader_bytes_decoded(const sach_reader *r)
+{
+	return r->bytes_decoded;
+}
+
+uint64_t sach_reader_blank_lines(const sach_reader *r)
+{
+	return r->blank_lines;
+}
+
+sach_compression sach_reader_compression(const sach_reader *r)
+{
+	return r->in ? sach__input_compression(r->in) : SACH_COMPRESS_NONE;
+}
+
+void sach_reader_close(sach_reader *r)
+{
+	if (!r)
+		return;
+	sach__doc_release(&r->doc);
+	sach__input_close(r->in);
+	if (r->tok)
+		json_tokener_free(r->tok);
+	sach_buf_free(&r->block);
+	free(r->buf);
+	free(r->name);
+	free(r);
+}
