@@ -88,18 +88,34 @@ int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, si
 	enum json_tokener_error jerr;
 	struct span_ctx sc = { -1, -1, doc };
 	json_object *text_val = NULL;
-	const char *nul;
-	size_t end, close_brace = 0;
+	size_t i, end, close_brace = 0;
 	long index = 0, members;
 
 	doc->raw = line;
 	doc->raw_len = len;
 	doc->format = SACH_FORMAT_JSONL;
 
-	nul = memchr(line, '\0', len);
-	if (nul)
-		return sach__error_set(SACH_EJSON, "invalid JSON: NUL byte at column %zu",
-				       (size_t)(nul - line) + 1);
+	/* JSON forbids raw control characters (json-c lets them through even in
+	 * strict mode); TAB and a final CR are the only ones a line may hold.
+	 * Eight bytes at a time: (x - 0x20..20) & ~x & 0x80..80 is non-zero
+	 * exactly when some byte of x is below 0x20. */
+	for (i = 0; i < len; i += 8) {
+		uint64_t x;
+		size_t k, n = len - i < 8 ? len - i : 8;
+
+		if (n == 8) {
+			memcpy(&x, line + i, 8);
+			if (!((x - 0x2020202020202020ull) & ~x & 0x8080808080808080ull))
+				continue;
+		}
+		for (k = i; k < i + n; k++) {
+			unsigned char b = (unsigned char)line[k];
+			if (b < 0x20 && b != '\t' && !(b == '\r' && k == len - 1))
+				return sach__error_set(SACH_EJSON,
+					"invalid JSON: raw control character 0x%02X at column %zu",
+					b, k + 1);
+		}
+	}
 	json_tokener_reset(tok);
 	doc->obj = json_tokener_parse_ex(tok, line, (int)len);
 	jerr = json_tokener_get_error(tok);
@@ -284,31 +300,43 @@ bool sach_doc_has_meta(const sach_doc *doc)
 	return doc->meta != NULL;
 }
 
+/* 1 for the bytes a JSON string must escape: controls, '"' and '\\'. */
+static const unsigned char json_escape_table[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
 int sach_json_escape(sach_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
 	int rc;
 
-	/* Worst case every byte becomes \u00XX (6 bytes). Reserve per run instead
-	 * of 6*len up front, so large clean texts do not over-allocate. */
 	rc = sach_buf_reserve(out, len + 2);
 	if (rc < 0)
 		return rc;
 	out->ptr[out->len++] = '"';
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (;;) {
+		unsigned char c;
 		char esc[6];
 		size_t n = 0;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+		while (i < len && !json_escape_table[u[i]])
+			i++;
+		if (i == len)
+			break;
+		c = u[i];
 		if (i > run) {
 			rc = sach_buf_append(out, s + run, i - run);
 			if (rc < 0)
 				return rc;
 		}
-		run = i + 1;
+		run = ++i;
 		esc[n++] = '\\';
 		switch (c) {
 		case '"': esc[n++] = '"'; break;

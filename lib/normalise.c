@@ -84,12 +84,33 @@ void sach_normalise_counts_add(sach_normalise_counts *to, const sach_normalise_c
 enum { K_PLAIN = 0, K_OTHER = 1 };
 static unsigned char ascii_kind[256];
 
+
+/* Lead-byte kinds for the plain-run loop. */
+enum { FK_OTHER = 0, FK_ASCII = 1, FK_LATIN2 = 2, FK_E1 = 3 };
+static unsigned char fast_kind[256];
+
+/* The branch-free run step: length by lead byte (0 = leave the run), and
+ * the mask/value the next bytes must match (byte k in bits 8k..8k+7). */
+static unsigned char run_step[256];
+static const uint32_t run_mask[4] = { 0, 0, 0xC000u, 0xC0FC00u };
+static const uint32_t run_want[4] = { 1, 0, 0x8000u, 0x80B800u };
+
+/* p.last_cp value meaning "the last character written to the output";
+ * decoded from the output only when the joiner rule needs it. */
+#define LAST_CP_IN_OUTPUT 0xFFFFFFFFu
+
 static void init_ascii_kind(void)
 {
 	int b;
 
-	for (b = 0; b < 256; b++)
+	for (b = 0; b < 256; b++) {
 		ascii_kind[b] = (b >= 0x21 && b < 0x7F && b != '&') ? K_PLAIN : K_OTHER;
+		fast_kind[b] = ascii_kind[b] == K_PLAIN ? FK_ASCII
+			     : (b >= 0xC3 && b <= 0xC9) ? FK_LATIN2
+			     : b == 0xE1 ? FK_E1 : FK_OTHER;
+		run_step[b] = (fast_kind[b] == FK_ASCII || b == ' ') ? 1
+			    : fast_kind[b] == FK_LATIN2 ? 2 : fast_kind[b] == FK_E1 ? 3 : 0;
+	}
 }
 
 int sach_normaliser_new(sach_normaliser **out, const sach_normalise_options *opts)
@@ -140,11 +161,14 @@ struct pass {
 	bool line_start;
 	bool doc_start;
 	bool line_marked;
+	/* Set by every change that can expose work for another round: decoded
+	 * references, removed characters (they join their neighbours), folds.
+	 * Whitespace handling alone reaches its fixed point in one pass. */
+	bool unstable;
 	size_t line_off;           /* output offset of the current line */
 	uint32_t last_cp;
 	uint8_t last_ccc;
 	uint16_t nf_check, nf_qc_no;
-	int err;
 };
 
 static int mark_line(struct pass *p)
@@ -166,25 +190,40 @@ static int mark_line(struct pass *p)
 	return SACH_OK;
 }
 
-static int put_bytes(struct pass *p, const char *s, size_t len)
+/* Output helpers: one capacity compare, then a plain copy. The pass
+ * reserves len + slack up front and output never outgrows input except
+ * where noted (U+FFFD for one bad byte, some references), so the slow
+ * branch is rare. */
+static inline int put_bytes(struct pass *p, const char *s, size_t len)
 {
-	return sach_buf_append(p->out, s, len);
+	sach_buf *o = p->out;
+
+	if (o->len + len + 1 > o->cap) {
+		int rc = sach_buf_reserve(o, len);
+		if (rc < 0)
+			return rc;
+	}
+	memcpy(o->ptr + o->len, s, len);
+	o->len += len;
+	return SACH_OK;
 }
 
-static int put_repeat(struct pass *p, char ch, size_t count)
+static inline int put_repeat(struct pass *p, char ch, size_t count)
 {
-	int rc = sach_buf_reserve(p->out, count);
+	sach_buf *o = p->out;
 
-	if (rc < 0)
-		return rc;
-	memset(p->out->ptr + p->out->len, ch, count);
-	p->out->len += count;
-	p->out->ptr[p->out->len] = '\0';
+	if (o->len + count + 1 > o->cap) {
+		int rc = sach_buf_reserve(o, count);
+		if (rc < 0)
+			return rc;
+	}
+	memset(o->ptr + o->len, ch, count);
+	o->len += count;
 	return SACH_OK;
 }
 
 /* Writes the held line breaks and spaces before visible content. */
-static int flush_pending(struct pass *p)
+static int flush_pending_slow(struct pass *p)
 {
 	int rc;
 
@@ -224,6 +263,18 @@ static int flush_pending(struct pass *p)
 	return SACH_OK;
 }
 
+static inline int flush_pending(struct pass *p)
+{
+	if (p->pending_spaces == 1 && !p->pending_newlines && !p->line_start) {
+		/* The common case: one space between two words. */
+		p->pending_spaces = 0;
+		return put_repeat(p, ' ', 1);
+	}
+	if (p->pending_spaces || p->pending_newlines || p->line_start || p->doc_start)
+		return flush_pending_slow(p);
+	return SACH_OK;
+}
+
 static void add_space(struct pass *p)
 {
 	p->pending_spaces++;
@@ -255,6 +306,30 @@ static int add_newline(struct pass *p)
 	return SACH_OK;
 }
 
+/* The character before the current position, as the output shows it. */
+static uint32_t last_cp(const struct pass *p)
+{
+	const sach_buf *o = p->out;
+	size_t k = o->len;
+	uint32_t cp = 0;
+	bool valid;
+
+	if (p->pending_spaces)
+		return ' ';
+	if (p->pending_newlines)
+		return '\n';
+	if (p->last_cp != LAST_CP_IN_OUTPUT)
+		return p->last_cp;
+	if (k == 0)
+		return 0;
+	while (k > 0 && o->len - k < 4 && ((unsigned char)o->ptr[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k > 0)
+		k--;
+	sach_utf8_decode(o->ptr + k, o->len - k, &cp, &valid);
+	return cp;
+}
+
 /* Scripts whose spelling uses ZWJ/ZWNJ (Hebrew to Mongolian and the Indic
  * and South-East Asian blocks, Arabic presentation forms, emoji sequences). */
 static bool uses_joiners(uint32_t cp)
@@ -263,7 +338,7 @@ static bool uses_joiners(uint32_t cp)
 	       (cp >= 0xA800 && cp <= 0xABFF) ||
 	       (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFE) ||
 	       (cp >= 0x2600 && cp <= 0x27BF) || cp == 0xFE0F || cp == 0x200D || cp == 0x200C ||
-	       (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x10000 && cp <= 0x1EFFF);
+	       (cp >= 0x10000 && cp <= 0x1FAFF);
 }
 
 static int put_cp(struct pass *p, uint32_t cp)
@@ -297,8 +372,8 @@ static int put_cp(struct pass *p, uint32_t cp)
 }
 
 /*
- * One code point that is not part of a plain ASCII run. `next`/`next_len`
- * is the input after it, for CRLF and for the joiner rule.
+ * One code point that is not part of a plain run. `next`/`next_len` is the
+ * input after it, for CRLF and for the joiner rule.
  */
 static int handle_cp(struct pass *p, uint32_t cp, const char *next, size_t next_len,
 		     size_t *skip_next)
@@ -329,10 +404,12 @@ static int handle_cp(struct pass *p, uint32_t cp, const char *next, size_t next_
 	}
 	if ((cls & SACH__CLS_CONTROL) && o->remove_controls) {
 		p->c.controls++;
+		p->unstable = true;
 		return SACH_OK;
 	}
 	if ((cls & SACH__CLS_INVISIBLE) && o->remove_invisible) {
 		p->c.invisible++;
+		p->unstable = true;
 		return SACH_OK;
 	}
 	if ((cls & SACH__CLS_JOINER) && o->remove_invisible) {
@@ -342,22 +419,36 @@ static int handle_cp(struct pass *p, uint32_t cp, const char *next, size_t next_
 			bool valid;
 			sach_utf8_decode(next, next_len, &after, &valid);
 		}
-		if (!uses_joiners(p->last_cp) && !uses_joiners(after)) {
+		if (!uses_joiners(last_cp(p)) && !uses_joiners(after)) {
 			p->c.invisible++;
+			p->unstable = true;
 			return SACH_OK;
 		}
 	}
 	if ((cls & SACH__CLS_FULLWIDTH) && o->fold_fullwidth) {
 		p->c.fullwidth++;
+		p->unstable = true;
 		cp = sach__fullwidth_fold(cp);
 	}
 	return put_cp(p, cp);
 }
 
-static int run_pass(sach_normaliser *n, const char *in, size_t len, sach_buf *out,
-		    sach_normalise_counts *counts)
+/* Whether the character at s starts a plain run (see run_pass). */
+static inline bool plain_at(const unsigned char *s, size_t len, uint16_t slow_mask)
 {
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return ascii_kind[s[0]] == K_PLAIN;
+	return sach__utf8_decode_fast(s, len, &cp) && !(sach__ucls(cp) & slow_mask);
+}
+
+static int run_pass(sach_normaliser *n, const char *text, size_t len, sach_buf *out,
+		    sach_normalise_counts *counts, bool *unstable)
+{
+	const unsigned char *in = (const unsigned char *)text;
 	struct pass p;
+	uint16_t slow_mask;
 	size_t i = 0;
 	int rc;
 
@@ -369,39 +460,84 @@ static int run_pass(sach_normaliser *n, const char *in, size_t len, sach_buf *ou
 	p.doc_start = true;
 	p.nf_check = n->o.form == SACH_NF_NFKC ? SACH__CLS_NFKC_CHECK : SACH__CLS_NFC_CHECK;
 	p.nf_qc_no = n->o.form == SACH_NF_NFKC ? SACH__CLS_NFKC_QC_NO : SACH__CLS_NFC_QC_NO;
+	/* Characters with any of these classes leave the plain run. */
+	slow_mask = (uint16_t)(SACH__CLS_SPACE | SACH__CLS_LINEBREAK | SACH__CLS_CONTROL |
+			       SACH__CLS_INVISIBLE | SACH__CLS_JOINER | SACH__CLS_FULLWIDTH);
+	if (n->o.form != SACH_NF_NONE)
+		slow_mask |= p.nf_check;
 	n->nmarks = 0;
 	sach_buf_clear(out);
-	if ((rc = sach_buf_reserve(out, len + 16)) < 0)
+	if ((rc = sach_buf_reserve(out, len + 64)) < 0)
 		return rc;
 
 	while (i < len) {
-		unsigned char b = (unsigned char)in[i];
+		size_t j = i;
 		uint32_t cp;
 		size_t used, skip;
 
-		if (ascii_kind[b] == K_PLAIN) {
-			size_t j = i + 1;
+		/* A plain run: printable ASCII except '&', and non-ASCII characters
+		 * that no step touches (most Vietnamese letters), copied in one go. */
+		if (in[i] != ' ') {
+			for (;;) {
+				/* Branch-free step over the common characters: one table
+				 * lookup gives the length (plain ASCII and single spaces:
+				 * 1; U+00C0-U+027F: 2; U+1E00-U+1EFF: 3), one masked compare
+				 * checks the continuation bytes and that no second space
+				 * follows. Mispredicted branches, not work, are what cost
+				 * on text that mixes ASCII and Vietnamese letters. */
+				while (j + 4 <= len) {
+					uint32_t w = (uint32_t)in[j] | (uint32_t)in[j + 1] << 8 |
+						     (uint32_t)in[j + 2] << 16 | (uint32_t)in[j + 3] << 24;
+					unsigned step = run_step[w & 0xFF];
 
-			while (j < len && ascii_kind[(unsigned char)in[j]] == K_PLAIN)
-				j++;
-			if ((rc = flush_pending(&p)) < 0 || (rc = put_bytes(&p, in + i, j - i)) < 0)
+					if (((w & run_mask[step]) != run_want[step]) | ((w & 0xFFFF) == 0x2020))
+						break;
+					j += step;
+				}
+				/* Any other character that no step touches continues the run. */
+				if (j < len && in[j] >= 0x80 &&
+				    (used = sach__utf8_decode_fast(in + j, len - j, &cp)) != 0 &&
+				    !(sach__ucls(cp) & slow_mask)) {
+					j += used;
+					continue;
+				}
+				if (j < len && j + 4 > len && plain_at(in + j, len - j, slow_mask) &&
+				    !(in[j] == ' ' && (j + 1 == len || in[j + 1] == ' '))) {
+					j += in[j] < 0x80 ? 1 : sach__utf8_decode_fast(in + j, len - j, &cp);
+					continue;
+				}
+				break;
+			}
+			/* A space that ends the run may need trimming or collapsing. */
+			if (j > i && in[j - 1] == ' ')
+				j--;
+		}
+		if (j > i) {
+			if ((rc = flush_pending(&p)) < 0 ||
+			    (rc = put_bytes(&p, text + i, j - i)) < 0)
 				return rc;
-			p.last_cp = (unsigned char)in[j - 1];
+			p.last_cp = LAST_CP_IN_OUTPUT;
 			p.last_ccc = 0;
 			i = j;
 			continue;
 		}
-		if (b == '&' && n->o.entities != SACH_ENTITIES_NONE) {
+		if (in[i] == ' ') {
+			add_space(&p);
+			i++;
+			continue;
+		}
+		if (in[i] == '&' && n->o.entities != SACH_ENTITIES_NONE) {
 			uint32_t cps[2];
 			int ncp = 0, k;
 
-			used = sach__entity_decode(in + i, len - i,
+			used = sach__entity_decode(text + i, len - i,
 						   n->o.entities == SACH_ENTITIES_ALL, cps, &ncp);
 			if (used) {
 				p.c.entities++;
+				p.unstable = true;
 				i += used;
 				for (k = 0; k < ncp; k++) {
-					rc = handle_cp(&p, cps[k], in + i, len - i, &skip);
+					rc = handle_cp(&p, cps[k], text + i, len - i, &skip);
 					if (rc < 0)
 						return rc;
 					i += skip;
@@ -409,13 +545,13 @@ static int run_pass(sach_normaliser *n, const char *in, size_t len, sach_buf *ou
 				continue;
 			}
 		}
-		if (b < 0x80) {
-			cp = b;
+		if (in[i] < 0x80) {
+			cp = in[i];
 			used = 1;
 		} else {
 			bool valid;
 
-			used = sach_utf8_decode(in + i, len - i, &cp, &valid);
+			used = sach_utf8_decode(text + i, len - i, &cp, &valid);
 			if (!valid) {
 				if (n->o.reject_invalid_utf8)
 					return sach__error_set(SACH_EUTF8,
@@ -424,7 +560,7 @@ static int run_pass(sach_normaliser *n, const char *in, size_t len, sach_buf *ou
 			}
 		}
 		i += used;
-		if ((rc = handle_cp(&p, cp, in + i, len - i, &skip)) < 0)
+		if ((rc = handle_cp(&p, cp, text + i, len - i, &skip)) < 0)
 			return rc;
 		i += skip;
 	}
@@ -432,10 +568,12 @@ static int run_pass(sach_normaliser *n, const char *in, size_t len, sach_buf *ou
 	if (n->o.trim_lines) {
 		p.c.spaces_trimmed += p.pending_spaces;
 		p.c.blank_lines += p.pending_newlines;
-	} else if ((p.pending_spaces || p.pending_newlines) && (rc = flush_pending(&p)) < 0) {
+	} else if ((p.pending_spaces || p.pending_newlines) && (rc = flush_pending_slow(&p)) < 0) {
 		return rc;
 	}
+	out->ptr[out->len] = '\0';
 	sach_normalise_counts_add(counts, &p.c);
+	*unstable = p.unstable || n->nmarks > 0;
 	return SACH_OK;
 }
 
@@ -477,8 +615,9 @@ int sach_normalise_text(sach_normaliser *n, const char *text, size_t len,
 	memset(&local, 0, sizeof(local));
 	for (round = 0; round < MAX_ROUNDS; round++) {
 		sach_buf *dst = &n->pass_out[slot];
+		bool unstable = false;
 
-		if ((rc = run_pass(n, src, src_len, dst, &local)) < 0)
+		if ((rc = run_pass(n, src, src_len, dst, &local, &unstable)) < 0)
 			return rc;
 		if (n->nmarks) {
 			if ((rc = apply_nf(n, dst, &n->nf_out, &local)) < 0)
@@ -495,6 +634,8 @@ int sach_normalise_text(sach_normaliser *n, const char *text, size_t len,
 		src = dst->ptr;
 		src_len = dst->len;
 		slot ^= 1;
+		if (!unstable)
+			break;
 	}
 	*out = src;
 	*out_len = src_len;

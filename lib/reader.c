@@ -99,6 +99,8 @@ int sach_reader_open(sach_reader **out, const char *path, const sach_reader_opti
 	r->cap = READ_CHUNK * 2;
 	r->buf = malloc(r->cap);
 	r->tok = json_tokener_new();
+	if (r->tok)
+		json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT);
 	if (!r->name || !r->buf || !r->tok) {
 		sach_reader_close(r);
 		return sach__error_nomem();
@@ -294,7 +296,7 @@ static int next_jsonl_or_line(sach_reader *r, sach_doc **doc)
 			return too_big(r, line, len);
 		if (rc < 0)
 			return stream_failed(r, rc);
-		if (is_blank(line, len, r->opts.format == SACH_FORMAT_TEXT)) {
+		if (is_blank(line, len, true)) {
 			r->blank_lines++;
 			continue;
 		}

@@ -239,8 +239,8 @@ static int run_input(struct run *r, const char *path)
 		if (rc == 0)
 			break;
 		if (rc == SACH_EIO || rc == SACH_ECORRUPT || rc == SACH_ENOMEM) {
-			snprintf(msg, sizeof(msg), "%s (records after line %llu are lost)",
-				 sach_error_last(), (unsigned long long)sach_reader_line(rd));
+			snprintf(msg, sizeof(msg), "%s; input from line %llu on is lost",
+				 sach_error_last(), (unsigned long long)sach_reader_line(rd) + 1);
 			r->stream_errors++;
 			json_object_object_add(info, "error", json_object_new_string(msg));
 			if (r->c->on_error == ON_ERROR_FAIL || rc == SACH_ENOMEM) {
