@@ -33,6 +33,7 @@ int sach_buf_reserve(sach_buf *buf, size_t extra)
 		return sach__error_nomem();
 	buf->ptr = p;
 	buf->cap = cap;
+	buf->ptr[buf->len] = '\0'; /* keep the promise for a fresh buffer too */
 	return SACH_OK;
 }
 

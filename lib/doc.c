@@ -18,6 +18,9 @@
 #include "jsonspan.h"
 
 #include <inttypes.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -326,6 +329,20 @@ int sach_json_escape(sach_buf *out, const char *s, size_t len)
 		char esc[6];
 		size_t n = 0;
 
+#if defined(__SSE2__)
+		/* Sixteen bytes at a time while none needs escaping (< 0x20, '"', '\\'). */
+		while (i + 16 <= len) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+			__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1F)),
+						     _mm_set1_epi8(0x1F));
+			__m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+			__m128i bs = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+
+			if (_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, bs))))
+				break;
+			i += 16;
+		}
+#endif
 		while (i < len && !json_escape_table[u[i]])
 			i++;
 		if (i == len)

@@ -25,6 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define MAX_ROUNDS 16
 
 struct sach_normaliser {
@@ -443,6 +447,58 @@ static inline bool plain_at(const unsigned char *s, size_t len, uint16_t slow_ma
 	return sach__utf8_decode_fast(s, len, &cp) && !(sach__ucls(cp) & slow_mask);
 }
 
+
+#if defined(__SSE2__)
+/* 0xFF in each byte of x that lies in [lo, hi] (unsigned). */
+static inline __m128i in_range(__m128i x, unsigned char lo, unsigned char hi)
+{
+	__m128i t = _mm_sub_epi8(x, _mm_set1_epi8((char)lo));
+
+	return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)(hi - lo))), t);
+}
+
+/*
+ * Length of the plain prefix of s made of whole 16-byte blocks: every byte
+ * is printable ASCII (not '&'), a single space, or part of a well-formed
+ * U+00C0-U+027F or U+1E00-U+1EFF character. A block may end inside a
+ * character; the prefix then stops at that character's first byte. The
+ * scalar loop handles everything else. This is the case that matters for
+ * Vietnamese text, and the scalar loop's cost there is a dependency chain
+ * of table lookups per character, not work.
+ */
+static size_t plain_blocks(const unsigned char *s, size_t n, bool prev_space)
+{
+	size_t j = 0;
+
+	while (j + 16 <= n) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+		unsigned plain = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('&')), in_range(x, 0x21, 0x7E)));
+		unsigned space = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+		unsigned cont = (unsigned)_mm_movemask_epi8(in_range(x, 0x80, 0xBF));
+		unsigned latin = (unsigned)_mm_movemask_epi8(in_range(x, 0xC3, 0xC9));
+		unsigned e1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE1)));
+		unsigned b8bb = (unsigned)_mm_movemask_epi8(in_range(x, 0xB8, 0xBB));
+		unsigned expect_cont = ((latin << 1) | (e1 << 1) | (e1 << 2)) & 0xFFFF;
+		/* A character cut by the block's end is left for the next round,
+		 * and so is a final space, whose right neighbour is not known. */
+		unsigned back = (e1 >> 14) & 1 ? 2 : ((latin | e1 | space) >> 15) ? 1 : 0;
+
+		if ((plain | space | cont | latin | e1) != 0xFFFF ||
+		    (cont & ~expect_cont & 0xFFFF) != 0 ||
+		    (expect_cont & ~cont & 0xFFFF) != 0 ||
+		    ((e1 << 1) & ~b8bb & 0xFFFF) != 0 ||
+		    (space & (space >> 1)) != 0 ||
+		    ((space & 1) && prev_space))
+			break;
+		/* The next block starts at the cut character's first byte. */
+		j += 16 - back;
+		prev_space = s[j - 1] == ' ';
+	}
+	return j;
+}
+#endif
+
 static int run_pass(sach_normaliser *n, const char *text, size_t len, sach_buf *out,
 		    sach_normalise_counts *counts, bool *unstable)
 {
@@ -485,6 +541,14 @@ static int run_pass(sach_normaliser *n, const char *text, size_t len, sach_buf *
 				 * checks the continuation bytes and that no second space
 				 * follows. Mispredicted branches, not work, are what cost
 				 * on text that mixes ASCII and Vietnamese letters. */
+#ifndef SACH_NORMALISE_NO_FASTPATH
+				size_t stop;
+#if defined(__SSE2__)
+				j += plain_blocks(in + j, len - j, j > i && in[j - 1] == ' ');
+#endif
+				/* Scalar steps past whatever stopped the block test (a cut
+				 * character, a rarer letter), then back to whole blocks. */
+				stop = j + 32;
 				while (j + 4 <= len) {
 					uint32_t w = (uint32_t)in[j] | (uint32_t)in[j + 1] << 8 |
 						     (uint32_t)in[j + 2] << 16 | (uint32_t)in[j + 3] << 24;
@@ -493,7 +557,12 @@ static int run_pass(sach_normaliser *n, const char *text, size_t len, sach_buf *
 					if (((w & run_mask[step]) != run_want[step]) | ((w & 0xFFFF) == 0x2020))
 						break;
 					j += step;
+					if (j >= stop)
+						break;
 				}
+				if (j >= stop && j + 4 <= len)
+					continue;
+#endif
 				/* Any other character that no step touches continues the run. */
 				if (j < len && in[j] >= 0x80 &&
 				    (used = sach__utf8_decode_fast(in + j, len - j, &cp)) != 0 &&
