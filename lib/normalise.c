@@ -36,6 +36,9 @@ struct sach_normaliser {
 	sach_buf pass_out[2];
 	sach_buf nf_out;
 	sach_buf nf_line;
+	sach_buf decoded;         /* text decoded from the input encoding */
+	sach_buf viet_pre;        /* after the pre-NFC mark repairs */
+	sach_buf viet_post;       /* after tone placement */
 	size_t *marks;            /* output offsets of lines that need NFC/NFKC */
 	size_t nmarks, cap_marks;
 };
@@ -44,6 +47,9 @@ static const char *const count_names[SACH_NORMALISE_COUNT_FIELDS] = {
 	"utf8_repaired", "entities", "controls", "invisible", "spaces_mapped",
 	"spaces_collapsed", "spaces_trimmed", "newlines", "blank_lines",
 	"lines_joined", "fullwidth", "nf_lines",
+	"legacy_unmapped", "mark_repairs", "tones_fixed", "tones_restyled",
+	"syllables", "well_formed", "with_diacritics", "old_style", "new_style",
+	"ambiguous_tones",
 };
 
 const char *const *sach_normalise_count_names(void)
@@ -66,6 +72,16 @@ void sach_normalise_counts_array(const sach_normalise_counts *c,
 	out[9] = c->lines_joined;
 	out[10] = c->fullwidth;
 	out[11] = c->nf_lines;
+	out[12] = c->legacy_unmapped;
+	out[13] = c->mark_repairs;
+	out[14] = c->tones_fixed;
+	out[15] = c->tones_restyled;
+	out[16] = c->syllables;
+	out[17] = c->well_formed;
+	out[18] = c->with_diacritics;
+	out[19] = c->old_style;
+	out[20] = c->new_style;
+	out[21] = c->ambiguous_tones;
 }
 
 void sach_normalise_counts_add(sach_normalise_counts *to, const sach_normalise_counts *c)
@@ -82,6 +98,16 @@ void sach_normalise_counts_add(sach_normalise_counts *to, const sach_normalise_c
 	to->lines_joined += c->lines_joined;
 	to->fullwidth += c->fullwidth;
 	to->nf_lines += c->nf_lines;
+	to->legacy_unmapped += c->legacy_unmapped;
+	to->mark_repairs += c->mark_repairs;
+	to->tones_fixed += c->tones_fixed;
+	to->tones_restyled += c->tones_restyled;
+	to->syllables += c->syllables;
+	to->well_formed += c->well_formed;
+	to->with_diacritics += c->with_diacritics;
+	to->old_style += c->old_style;
+	to->new_style += c->new_style;
+	to->ambiguous_tones += c->ambiguous_tones;
 }
 
 /* ASCII byte kinds for the fast path. Bytes >= 0x80 are K_OTHER too. */
@@ -131,6 +157,11 @@ int sach_normaliser_new(sach_normaliser **out, const sach_normalise_options *opt
 		return sach__error_set(SACH_EINVAL, "normalise options: unknown entity mode");
 	if (opts->max_blank_lines < -1)
 		return sach__error_set(SACH_EINVAL, "normalise options: max_blank_lines < -1");
+	if (opts->tone_style != SACH_TONE_STYLE_KEEP && opts->tone_style != SACH_TONE_STYLE_OLD &&
+	    opts->tone_style != SACH_TONE_STYLE_NEW)
+		return sach__error_set(SACH_EINVAL, "normalise options: unknown tone style");
+	if ((int)opts->input_encoding < 0 || opts->input_encoding >= SACH_ENC_COUNT)
+		return sach__error_set(SACH_EINVAL, "normalise options: unknown input encoding");
 	if ((rc = sach_unicode_init()) < 0)
 		return rc;
 	if (!ascii_kind[0])
@@ -151,6 +182,9 @@ void sach_normaliser_free(sach_normaliser *n)
 	sach_buf_free(&n->pass_out[1]);
 	sach_buf_free(&n->nf_out);
 	sach_buf_free(&n->nf_line);
+	sach_buf_free(&n->decoded);
+	sach_buf_free(&n->viet_pre);
+	sach_buf_free(&n->viet_post);
 	free(n->marks);
 	free(n);
 }
@@ -672,31 +706,87 @@ static int apply_nf(sach_normaliser *n, const sach_buf *src, sach_buf *dst,
 	return sach_buf_append(dst, src->ptr + pos, src->len - pos);
 }
 
+/* Swaps the contents of two buffers (cheap: three words each). */
+static void buf_swap(sach_buf *a, sach_buf *b)
+{
+	sach_buf t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 int sach_normalise_text(sach_normaliser *n, const char *text, size_t len,
 			const char **out, size_t *out_len,
 			sach_normalise_counts *counts, bool *changed)
 {
 	sach_normalise_counts local;
+	sach_viet_counts vc_first;
 	const char *src = text;
 	size_t src_len = len;
 	int round, rc, slot = 0;
+	bool have_vc = false;
 
 	memset(&local, 0, sizeof(local));
+	memset(&vc_first, 0, sizeof(vc_first));
+	if (n->o.input_encoding != SACH_ENC_UTF8) {
+		size_t unmapped = 0;
+
+		sach_buf_clear(&n->decoded);
+		rc = sach_legacy_decode(n->o.input_encoding, text, len, &n->decoded, &unmapped);
+		if (rc < 0)
+			return rc;
+		local.legacy_unmapped += unmapped;
+		src = n->decoded.ptr ? n->decoded.ptr : "";
+		src_len = n->decoded.len;
+	}
 	for (round = 0; round < MAX_ROUNDS; round++) {
 		sach_buf *dst = &n->pass_out[slot];
+		const char *in = src;
+		size_t in_len = src_len;
 		bool unstable = false;
 
-		if ((rc = run_pass(n, src, src_len, dst, &local, &unstable)) < 0)
+		/* Vietnamese repairs that NFC cannot do (mark order, spacing tone
+		 * characters, lookalike letters) must come before NFC. */
+		if (n->o.viet) {
+			size_t repairs = 0;
+
+			sach_buf_clear(&n->viet_pre);
+			if ((rc = sach_viet_repair_marks(in, in_len, &n->viet_pre, &repairs)) < 0)
+				return rc;
+			if (repairs) {
+				local.mark_repairs += repairs;
+				in = n->viet_pre.ptr;
+				in_len = n->viet_pre.len;
+			}
+		}
+		if ((rc = run_pass(n, in, in_len, dst, &local, &unstable)) < 0)
 			return rc;
 		if (n->nmarks) {
 			if ((rc = apply_nf(n, dst, &n->nf_out, &local)) < 0)
 				return rc;
 			/* Swap so the NF result sits in the pass slot. */
-			{
-				sach_buf t = *dst;
-				*dst = n->nf_out;
-				n->nf_out = t;
+			buf_swap(dst, &n->nf_out);
+		}
+		/* Tone placement works on NFC text, so it comes after. */
+		if (n->o.viet) {
+			sach_viet_counts vc;
+
+			memset(&vc, 0, sizeof(vc));
+			sach_buf_clear(&n->viet_post);
+			rc = sach_viet_retone_text(dst->ptr ? dst->ptr : "", dst->len, n->o.tone_style,
+						   &n->viet_post, &vc);
+			if (rc < 0)
+				return rc;
+			if (vc.retoned) {
+				uint64_t fixed = vc.misplaced < vc.retoned ? vc.misplaced : vc.retoned;
+
+				local.tones_fixed += fixed;
+				local.tones_restyled += vc.retoned - fixed;
+				buf_swap(dst, &n->viet_post);
 			}
+			if (!have_vc)
+				vc_first = vc;
+			have_vc = true;
 		}
 		if (dst->len == src_len && memcmp(dst->ptr, src, src_len) == 0)
 			break;
@@ -706,10 +796,20 @@ int sach_normalise_text(sach_normaliser *n, const char *text, size_t len,
 		if (!unstable)
 			break;
 	}
+	if (have_vc) {
+		/* What the text is: as tone placement first found it (after the
+		 * Unicode cleanup, before marks were moved). */
+		local.syllables += vc_first.syllables;
+		local.well_formed += vc_first.well_formed;
+		local.with_diacritics += vc_first.diacritics;
+		local.old_style += vc_first.old_style;
+		local.new_style += vc_first.new_style;
+		local.ambiguous_tones += vc_first.ambiguous;
+	}
 	*out = src;
 	*out_len = src_len;
 	if (changed)
-		*changed = src != text;
+		*changed = src_len != len || memcmp(src, text, len) != 0;
 	if (counts)
 		sach_normalise_counts_add(counts, &local);
 	return SACH_OK;

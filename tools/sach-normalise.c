@@ -36,6 +36,16 @@ static void help(void)
 	       "                           -1 = no limit)\n"
 	       "      --invalid-utf8 MODE  repair (default: U+FFFD, counted) or reject\n"
 	       "                           (the document goes to --rejected)\n"
+	       "\n"
+	       "Vietnamese layer:\n"
+	       "      --tone-style STYLE   keep (default: only fix misplaced and doubled\n"
+	       "                           marks), old (hoa with the mark on o) or new\n"
+	       "                           (the 2018 rule: mark on a in hoa, on y in thuy)\n"
+	       "      --input-encoding ENC decode the text from a legacy encoding first:\n"
+	       "                           tcvn3, vni, viscii, vps, viqr, cp1258, cp1252,\n"
+	       "                           latin1 (utf-8 = no decoding, the default)\n"
+	       "      --no-viet            no mark repairs and no tone placement\n"
+	       "\n"
 	       "      --explain            add per-document counts to the meta block,\n"
 	       "                           \"sach\": {\"normalise\": {...}} (JSONL output)\n"
 	       "\n"
@@ -100,7 +110,7 @@ static void stats(void *ctx, json_object *into)
 enum {
 	OPT_ENTITIES = 1, OPT_FORM, OPT_FOLD_FULLWIDTH, OPT_KEEP_CONTROLS, OPT_KEEP_INVISIBLE,
 	OPT_KEEP_SPACES, OPT_NO_COLLAPSE, OPT_NO_TRIM, OPT_KEEP_NEWLINES, OPT_MAX_BLANK,
-	OPT_INVALID_UTF8, OPT_EXPLAIN
+	OPT_INVALID_UTF8, OPT_EXPLAIN, OPT_TONE_STYLE, OPT_INPUT_ENCODING, OPT_NO_VIET
 };
 
 static const struct option own_options[] = {
@@ -116,6 +126,9 @@ static const struct option own_options[] = {
 	{ "max-blank-lines", required_argument, NULL, OPT_MAX_BLANK },
 	{ "invalid-utf8", required_argument, NULL, OPT_INVALID_UTF8 },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "tone-style", required_argument, NULL, OPT_TONE_STYLE },
+	{ "input-encoding", required_argument, NULL, OPT_INPUT_ENCODING },
+	{ "no-viet", no_argument, NULL, OPT_NO_VIET },
 };
 
 int main(int argc, char **argv)
@@ -184,6 +197,21 @@ int main(int argc, char **argv)
 				tool_usage_error("--invalid-utf8: expected repair or reject, not '%s'", optarg);
 			break;
 		case OPT_EXPLAIN: st.explain = true; break;
+		case OPT_TONE_STYLE:
+			if (strcmp(optarg, "keep") == 0)
+				o.tone_style = SACH_TONE_STYLE_KEEP;
+			else if (strcmp(optarg, "old") == 0)
+				o.tone_style = SACH_TONE_STYLE_OLD;
+			else if (strcmp(optarg, "new") == 0)
+				o.tone_style = SACH_TONE_STYLE_NEW;
+			else
+				tool_usage_error("--tone-style: expected keep, old or new, not '%s'", optarg);
+			break;
+		case OPT_INPUT_ENCODING:
+			if (sach_encoding_from_name(optarg, &o.input_encoding) < 0)
+				tool_usage_error("--input-encoding: unknown encoding '%s'", optarg);
+			break;
+		case OPT_NO_VIET: o.viet = false; break;
 		case '?':
 			tool_usage_error("invalid option");
 		default:

@@ -22,7 +22,9 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "legacy.h"
 #include "unicode.h"
+#include "viet.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,12 +52,21 @@ typedef struct sach_normalise_options {
 	int max_blank_lines;        /* blank lines allowed in a row; -1 = no limit */
 	bool single_line;           /* line breaks become spaces (one doc per line) */
 	bool reject_invalid_utf8;   /* SACH_EUTF8 instead of repairing to U+FFFD */
+
+	/* The Vietnamese layer. */
+	sach_encoding input_encoding; /* decode the text from this legacy encoding
+					 first; SACH_ENC_UTF8 = it is UTF-8 already */
+	bool viet;                  /* pre-NFC mark repairs and tone placement */
+	sach_tone_style tone_style; /* KEEP (default): only fix misplaced and
+				       doubled marks; OLD or NEW: also move the
+				       mark in open oa/oe/uy syllables */
 } sach_normalise_options;
 
 #define SACH_NORMALISE_OPTIONS_VERSION 1
 #define SACH_NORMALISE_OPTIONS_INIT \
 	{ SACH_NORMALISE_OPTIONS_VERSION, SACH_ENTITIES_ALL, SACH_NF_NFC, false, \
-	  true, true, true, true, true, true, 1, false, false }
+	  true, true, true, true, true, true, 1, false, false, \
+	  SACH_ENC_UTF8, true, SACH_TONE_STYLE_KEEP }
 
 /** What a normalisation changed; sach_normalise_text() adds to it. */
 typedef struct sach_normalise_counts {
@@ -71,10 +82,23 @@ typedef struct sach_normalise_counts {
 	uint64_t lines_joined;      /* line breaks made spaces (single_line) */
 	uint64_t fullwidth;         /* fullwidth forms folded */
 	uint64_t nf_lines;          /* lines that NFC/NFKC changed */
+	/* Vietnamese layer: changes */
+	uint64_t legacy_unmapped;   /* input-encoding bytes with no mapping */
+	uint64_t mark_repairs;      /* combining-mark order, spacing tones, lookalikes */
+	uint64_t tones_fixed;       /* misplaced or doubled tone marks moved */
+	uint64_t tones_restyled;    /* marks moved to the chosen old/new style */
+	/* Vietnamese layer: what the text is (as tone placement found it,
+	 * before it moved any mark), not changes */
+	uint64_t syllables;         /* letter tokens */
+	uint64_t well_formed;       /* of them, well-formed Vietnamese syllables */
+	uint64_t with_diacritics;   /* of them, with a non-ASCII letter */
+	uint64_t old_style;         /* open oa/oe/uy with the mark on the first vowel */
+	uint64_t new_style;         /* open oa/oe/uy with the mark on the second vowel */
+	uint64_t ambiguous_tones;   /* tokens with two different marks (left alone) */
 } sach_normalise_counts;
 
 /** Number of fields of sach_normalise_counts, and their names, in order. */
-#define SACH_NORMALISE_COUNT_FIELDS 12
+#define SACH_NORMALISE_COUNT_FIELDS 22
 SACH_API const char *const *sach_normalise_count_names(void);
 /** The counts as an array in the order of sach_normalise_count_names(). */
 SACH_API void sach_normalise_counts_array(const sach_normalise_counts *c,

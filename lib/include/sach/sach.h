@@ -7,6 +7,8 @@
 #include "doc.h"
 #include "io.h"
 #include "unicode.h"
+#include "legacy.h"
+#include "viet.h"
 #include "normalise.h"
 
 #endif
