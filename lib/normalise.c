@@ -122,8 +122,10 @@ static unsigned char fast_kind[256];
 /* The branch-free run step: length by lead byte (0 = leave the run), and
  * the mask/value the next bytes must match (byte k in bits 8k..8k+7). */
 static unsigned char run_step[256];
+#ifndef SACH_NORMALISE_NO_FASTPATH
 static const uint32_t run_mask[4] = { 0, 0, 0xC000u, 0xC0FC00u };
 static const uint32_t run_want[4] = { 1, 0, 0x8000u, 0x80B800u };
+#endif
 
 /* p.last_cp value meaning "the last character written to the output";
  * decoded from the output only when the joiner rule needs it. */
@@ -482,7 +484,7 @@ static inline bool plain_at(const unsigned char *s, size_t len, uint16_t slow_ma
 }
 
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(SACH_NORMALISE_NO_FASTPATH)
 /* 0xFF in each byte of x that lies in [lo, hi] (unsigned). */
 static inline __m128i in_range(__m128i x, unsigned char lo, unsigned char hi)
 {

@@ -2,8 +2,9 @@
 # Runs one CLI golden case: tests/cli/TOOL/NAME.sh, with its expectations in
 # NAME.exit (exit status; 0 if absent), NAME.stdout and NAME.stderr (exact
 # bytes; not checked if absent). The case runs in a fresh temporary
-# directory with the built tools first on PATH and $CORPORA pointing at the
-# project's corpora/. Usage: run-case.sh BUILD_TOOLS_DIR SOURCE_ROOT CASE.sh
+# directory with the built tools first on PATH, $CORPORA pointing at the
+# project's corpora/ and $SHARED_CORPORA at ../shared/corpora (which may be
+# absent: cases that use it say "skipped" and pass). Usage: run-case.sh BUILD_TOOLS_DIR SOURCE_ROOT CASE.sh
 set -u
 tools_dir=$1
 src_root=$2
@@ -16,7 +17,8 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 (
 	cd "$work" || exit 99
-	PATH="$tools_dir:$PATH" CORPORA="$src_root/corpora" LC_ALL=C.UTF-8 \
+	PATH="$tools_dir:$PATH" CORPORA="$src_root/corpora" \
+		SHARED_CORPORA="$src_root/../shared/corpora" LC_ALL=C.UTF-8 \
 		sh "$case_file" >"$work/.stdout" 2>"$work/.stderr" </dev/null
 	echo $? >"$work/.exit"
 )

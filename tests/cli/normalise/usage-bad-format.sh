@@ -1,0 +1,7 @@
+# --format takes jsonl or text.
+# Each bad value: exit 2, "sach-normalise: MESSAGE" and the hint on
+# stderr, nothing on stdout.
+for v in 'xml' 'JSONL' ''; do
+	sach-normalise --format "$v" </dev/null
+	echo "exit $?"
+done

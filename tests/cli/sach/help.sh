@@ -1,0 +1,2 @@
+# sach --help lists the tools on stdout; exit 0.
+sach --help

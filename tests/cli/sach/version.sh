@@ -1,0 +1,2 @@
+# sach --version: one line on stdout; exit 0.
+sach --version
