@@ -154,7 +154,8 @@ int main(int argc, char **argv)
 	memcpy(longopts + nown, tool_common_long_options,
 	       tool_common_long_options_count * sizeof(*longopts));
 
-	while ((opt = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
+	opterr = 0; /* messages come from tool_getopt_error(), prefixed with the tool's name */
+	while ((opt = getopt_long(argc, argv, ":o:q", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_ENTITIES:
 			if (strcmp(optarg, "all") == 0)
@@ -213,7 +214,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_VIET: o.viet = false; break;
 		case '?':
-			tool_usage_error("invalid option");
+		case ':':
+			tool_getopt_error(opt, argv);
 		default:
 			if (!tool_common_option(&c, opt, optarg, help))
 				tool_usage_error("invalid option");

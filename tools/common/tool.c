@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *tool_name = "sach";
 
@@ -164,6 +165,28 @@ const char tool_common_help[] =
 	"      --help               show this help and exit\n"
 	"      --version            show the version and exit\n";
 
+void tool_getopt_error(int opt, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	bool is_long = strncmp(arg, "--", 2) == 0;
+
+	if (opt == ':') {
+		if (is_long)
+			tool_usage_error("option '%s' requires an argument", arg);
+		tool_usage_error("option requires an argument -- '%c'", optopt);
+	}
+	if (is_long) {
+		const char *eq = strchr(arg, '=');
+		int n = (int)(eq ? eq - arg : (long)strlen(arg));
+
+		/* glibc leaves the option's value in optopt when it is known. */
+		if (optopt)
+			tool_usage_error("option '%.*s' doesn't allow an argument", n, arg);
+		tool_usage_error("unrecognized option '%.*s'", n, arg);
+	}
+	tool_usage_error("invalid option -- '%c'", optopt);
+}
+
 void tool_common_init(tool_common *c)
 {
 	sach_reader_options r = SACH_READER_OPTIONS_INIT;
@@ -271,9 +294,27 @@ bool tool_common_option(tool_common *c, int opt, const char *arg, void (*help)(v
 	}
 }
 
+/* Whether two names are the same file: the same string, or (for files that
+ * exist) the same device and inode, which catches ./x, /abs/x and links.
+ * "-" (stdin or stdout) is compared as a name. */
 static bool same_path(const char *a, const char *b)
 {
-	return a && b && strcmp(a, "-") != 0 && strcmp(a, b) == 0;
+	struct stat sa, sb;
+
+	if (!a || !b)
+		return false;
+	if (strcmp(a, b) == 0)
+		return true;
+	if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return false;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Same file as an input: "-" as an output is stdout, never stdin. */
+static bool same_as_input(const char *out, const char *in)
+{
+	return out && strcmp(out, "-") != 0 && strcmp(in, "-") != 0 && same_path(out, in);
 }
 
 void tool_common_finish(tool_common *c, int argc, char **argv)
@@ -303,8 +344,8 @@ void tool_common_finish(tool_common *c, int argc, char **argv)
 		if (strcmp(c->inputs[i], "-") == 0)
 			stdin_uses++;
 		/* Writing over an input would destroy it before it is read. */
-		if (same_path(c->output, c->inputs[i]) || same_path(c->rejected_path, c->inputs[i]) ||
-		    same_path(c->quarantine_path, c->inputs[i]) || same_path(c->stats_path, c->inputs[i]))
+		if (same_as_input(c->output, c->inputs[i]) || same_as_input(c->rejected_path, c->inputs[i]) ||
+		    same_as_input(c->quarantine_path, c->inputs[i]) || same_as_input(c->stats_path, c->inputs[i]))
 			tool_usage_error("'%s' is both an input and an output", c->inputs[i]);
 	}
 	if (stdin_uses > 1)

@@ -43,6 +43,10 @@ TOOL_NORETURN void tool_usage_error(const char *fmt, ...) TOOL_PRINTF(1, 2);
 /* "NAME VERSION (sach VERSION)" on stdout, exit 0. */
 TOOL_NORETURN void tool_version(void);
 
+/* Reports a getopt_long() error ('?' or ':') as a usage error. Use with
+ * opterr = 0 and an optstring that starts with ':'. */
+TOOL_NORETURN void tool_getopt_error(int opt, char **argv);
+
 /* Parses a non-negative size with an optional K, M or G suffix (powers of 1024). */
 bool tool_parse_size(const char *s, size_t *out);
 /* Parses an integer in [lo, hi]. */
