@@ -12,6 +12,9 @@ struct normalise_stage {
 	sach_normalise_counts totals;
 	uint64_t docs_changed;
 	bool explain;
+	sach_encoding out_encoding;  /* text output in a legacy encoding */
+	sach_buf encoded;
+	uint64_t out_unmapped;
 };
 
 static void help(void)
@@ -44,6 +47,9 @@ static void help(void)
 	       "      --input-encoding ENC decode the text from a legacy encoding first:\n"
 	       "                           tcvn3, vni, viscii, vps, viqr, cp1258, cp1252,\n"
 	       "                           latin1 (utf-8 = no decoding, the default)\n"
+	       "      --output-encoding ENC  write text output in a legacy encoding (same\n"
+	       "                           names; needs --output-format text); characters\n"
+	       "                           it cannot write become '?', counted\n"
 	       "      --no-viet            no mark repairs and no tone placement\n"
 	       "\n"
 	       "      --explain            add per-document counts to the meta block,\n"
@@ -78,6 +84,15 @@ static int process(void *ctx, sach_doc *doc, const char **reason)
 		if ((rc = sach_doc_set_text(doc, out, out_len)) < 0)
 			return rc;
 	}
+	if (st->out_encoding != SACH_ENC_UTF8) {
+		size_t unmapped = 0;
+
+		sach_buf_clear(&st->encoded);
+		if ((rc = sach_legacy_encode(st->out_encoding, out, out_len, &st->encoded, &unmapped)) < 0 ||
+		    (rc = sach_doc_set_text(doc, st->encoded.ptr ? st->encoded.ptr : "", st->encoded.len)) < 0)
+			return rc;
+		st->out_unmapped += unmapped;
+	}
 	{
 		uint64_t a[SACH_NORMALISE_COUNT_FIELDS];
 		const char *const *names = sach_normalise_count_names();
@@ -102,6 +117,8 @@ static void stats(void *ctx, json_object *into)
 	int i;
 
 	json_object_object_add(into, "docs_changed", json_object_new_int64((int64_t)st->docs_changed));
+	if (st->out_encoding != SACH_ENC_UTF8)
+		json_object_object_add(into, "output_unmapped", json_object_new_int64((int64_t)st->out_unmapped));
 	sach_normalise_counts_array(&st->totals, a);
 	for (i = 0; i < SACH_NORMALISE_COUNT_FIELDS; i++)
 		json_object_object_add(into, names[i], json_object_new_int64((int64_t)a[i]));
@@ -110,7 +127,8 @@ static void stats(void *ctx, json_object *into)
 enum {
 	OPT_ENTITIES = 1, OPT_FORM, OPT_FOLD_FULLWIDTH, OPT_KEEP_CONTROLS, OPT_KEEP_INVISIBLE,
 	OPT_KEEP_SPACES, OPT_NO_COLLAPSE, OPT_NO_TRIM, OPT_KEEP_NEWLINES, OPT_MAX_BLANK,
-	OPT_INVALID_UTF8, OPT_EXPLAIN, OPT_TONE_STYLE, OPT_INPUT_ENCODING, OPT_NO_VIET
+	OPT_INVALID_UTF8, OPT_EXPLAIN, OPT_TONE_STYLE, OPT_INPUT_ENCODING, OPT_NO_VIET,
+	OPT_OUTPUT_ENCODING
 };
 
 static const struct option own_options[] = {
@@ -129,6 +147,7 @@ static const struct option own_options[] = {
 	{ "tone-style", required_argument, NULL, OPT_TONE_STYLE },
 	{ "input-encoding", required_argument, NULL, OPT_INPUT_ENCODING },
 	{ "no-viet", no_argument, NULL, OPT_NO_VIET },
+	{ "output-encoding", required_argument, NULL, OPT_OUTPUT_ENCODING },
 };
 
 int main(int argc, char **argv)
@@ -213,6 +232,10 @@ int main(int argc, char **argv)
 				tool_usage_error("--input-encoding: unknown encoding '%s'", optarg);
 			break;
 		case OPT_NO_VIET: o.viet = false; break;
+		case OPT_OUTPUT_ENCODING:
+			if (sach_encoding_from_name(optarg, &st.out_encoding) < 0)
+				tool_usage_error("--output-encoding: unknown encoding '%s'", optarg);
+			break;
 		case '?':
 		case ':':
 			tool_getopt_error(opt, argv);
@@ -224,6 +247,8 @@ int main(int argc, char **argv)
 	tool_common_finish(&c, argc, argv);
 	if (st.explain && c.out_format == SACH_FORMAT_TEXT)
 		tool_usage_error("--explain writes a meta block, which needs JSONL output (--output-format jsonl)");
+	if (st.out_encoding != SACH_ENC_UTF8 && c.out_format != SACH_FORMAT_TEXT)
+		tool_usage_error("--output-encoding needs --output-format text (JSON is UTF-8)");
 	/* Text output must stay one document per line or per block. */
 	if (c.out_format == SACH_FORMAT_TEXT && c.reader.doc_sep == SACH_DOC_SEP_LINE)
 		o.single_line = true;
@@ -235,6 +260,7 @@ int main(int argc, char **argv)
 	}
 	code = tool_run(&c, &stage);
 	sach_normaliser_free(st.n);
+	sach_buf_free(&st.encoded);
 	free(longopts);
 	return code;
 }
