@@ -39,6 +39,7 @@ struct sach_normaliser {
 	sach_buf decoded;         /* text decoded from the input encoding */
 	sach_buf viet_pre;        /* after the pre-NFC mark repairs */
 	sach_buf viet_post;       /* after tone placement */
+	sach_buf nl_forms;        /* kept line breaks waiting to be written */
 	size_t *marks;            /* output offsets of lines that need NFC/NFKC */
 	size_t nmarks, cap_marks;
 };
@@ -187,6 +188,7 @@ void sach_normaliser_free(sach_normaliser *n)
 	sach_buf_free(&n->decoded);
 	sach_buf_free(&n->viet_pre);
 	sach_buf_free(&n->viet_post);
+	sach_buf_free(&n->nl_forms);
 	free(n->marks);
 	free(n);
 }
@@ -273,13 +275,33 @@ static int flush_pending_slow(struct pass *p)
 		if (p->doc_start && p->o->trim_lines) {
 			p->c.blank_lines += breaks;
 			breaks = 0;
+		} else if (p->doc_start) {
+			/* Before the first line every break is a blank line. */
+			if (p->o->max_blank_lines >= 0 && breaks > (size_t)p->o->max_blank_lines) {
+				p->c.blank_lines += breaks - (size_t)p->o->max_blank_lines;
+				breaks = (size_t)p->o->max_blank_lines;
+			}
 		} else if (p->o->max_blank_lines >= 0 &&
 			   breaks - 1 > (size_t)p->o->max_blank_lines) {
 			p->c.blank_lines += breaks - 1 - (size_t)p->o->max_blank_lines;
 			breaks = (size_t)p->o->max_blank_lines + 1;
 		}
-		if (breaks && (rc = put_repeat(p, '\n', breaks)) < 0)
-			return rc;
+		if (p->o->unify_newlines) {
+			if (breaks && (rc = put_repeat(p, '\n', breaks)) < 0)
+				return rc;
+		} else {
+			/* Kept line breaks: write the first `breaks` as they came. */
+			size_t k;
+
+			for (k = 0; k < breaks; k++) {
+				char form = p->n->nl_forms.ptr[k];
+				rc = form == 'c' ? put_bytes(p, "\r\n", 2)
+				   : form == 'r' ? put_bytes(p, "\r", 1) : put_bytes(p, "\n", 1);
+				if (rc < 0)
+					return rc;
+			}
+			sach_buf_clear(&p->n->nl_forms);
+		}
 		p->pending_newlines = 0;
 		p->line_off = p->out->len;
 		p->line_marked = false;
@@ -322,7 +344,8 @@ static void add_space(struct pass *p)
 	p->last_ccc = 0;
 }
 
-static int add_newline(struct pass *p)
+/* form: 'n' LF, 'c' CRLF, 'r' CR; remembered only when line breaks are kept. */
+static int add_newline(struct pass *p, char form)
 {
 	int rc;
 
@@ -339,6 +362,8 @@ static int add_newline(struct pass *p)
 			return rc;
 		}
 	}
+	if (!p->o->unify_newlines && (rc = sach_buf_append(&p->n->nl_forms, &form, 1)) < 0)
+		return rc;
 	p->pending_newlines++;
 	p->line_start = true;
 	p->last_cp = '\n';
@@ -425,17 +450,21 @@ static int handle_cp(struct pass *p, uint32_t cp, const char *next, size_t next_
 	if (cp == ' ')
 		return add_space(p), SACH_OK;
 	if (cp == '\n')
-		return add_newline(p);
-	if (cp == '\r' && o->unify_newlines) {
-		p->c.newlines++;
-		if (next_len && next[0] == '\n')
+		return add_newline(p, 'n');
+	if (cp == '\r') {
+		bool crlf = next_len && next[0] == '\n';
+
+		if (crlf)
 			*skip_next = 1;
-		return add_newline(p);
+		if (!o->unify_newlines)
+			return add_newline(p, crlf ? 'c' : 'r');
+		p->c.newlines++;
+		return add_newline(p, 'n');
 	}
 	cls = sach__ucls(cp);
 	if ((cls & SACH__CLS_LINEBREAK) && o->unify_newlines) {
 		p->c.newlines++;
-		return add_newline(p);
+		return add_newline(p, 'n');
 	}
 	if ((cls & SACH__CLS_SPACE) && o->map_spaces) {
 		p->c.spaces_mapped++;
@@ -558,6 +587,7 @@ static int run_pass(sach_normaliser *n, const char *text, size_t len, sach_buf *
 	if (n->o.form != SACH_NF_NONE)
 		slow_mask |= p.nf_check;
 	n->nmarks = 0;
+	sach_buf_clear(&n->nl_forms);
 	sach_buf_clear(out);
 	if ((rc = sach_buf_reserve(out, len + 64)) < 0)
 		return rc;

@@ -333,6 +333,8 @@ void tool_common_finish(tool_common *c, int argc, char **argv)
 		c->out_format = c->reader.format;
 	if (!c->compress_set)
 		c->compress = sach_compression_from_path(c->output);
+	if (c->level && c->compress == SACH_COMPRESS_GZIP && c->level > 9)
+		tool_usage_error("--level: gzip takes 1-9, not %d", c->level);
 	if (optind < argc) {
 		c->inputs = argv + optind;
 		c->ninputs = argc - optind;
