@@ -39,6 +39,9 @@ void sach__doc_reset(sach_doc *doc)
 	doc->text = NULL;
 	doc->text_len = 0;
 	doc->text_changed = false;
+	doc->orig_text = NULL;
+	doc->orig_len = 0;
+	doc->lone_surrogates = 0;
 	doc->has_meta_member = false;
 	doc->empty_object = false;
 	sach_buf_clear(&doc->text_buf);
@@ -84,6 +87,63 @@ static int span_cb(void *p, long index, const sach__json_member *m)
 		c->doc->meta_end = m->value_end;
 	}
 	return 0;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The \uXXXX escape at s (s[0] == '\\'), or -1. */
+static long escape_at(const char *s, size_t len)
+{
+	long v = 0;
+	size_t k;
+
+	if (len < 6 || s[1] != 'u')
+		return -1;
+	for (k = 2; k < 6; k++) {
+		int h = hexval(s[k]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/*
+ * Counts \uD800-\uDFFF escapes that do not form a surrogate pair in a JSON
+ * string literal. json-c turns them into U+FFFD without a word; they are
+ * ill-formed text, like invalid UTF-8, and the stages must be able to
+ * count or reject them.
+ */
+static size_t count_lone_surrogates(const char *s, size_t len)
+{
+	const char *p = memchr(s, '\\', len), *end = s + len;
+	size_t n = 0;
+
+	while (p && p < end) {
+		long v = escape_at(p, (size_t)(end - p));
+
+		if (v >= 0xD800 && v <= 0xDBFF) {
+			long w = escape_at(p + 6, (size_t)(end - p - 6));
+			if (p + 6 < end && p[6] == '\\' && w >= 0xDC00 && w <= 0xDFFF) {
+				p += 12;
+			} else {
+				n++;
+				p += 6;
+			}
+		} else if (v >= 0xDC00 && v <= 0xDFFF) {
+			n++;
+			p += 6;
+		} else {
+			p += 2; /* any other escape, including \\ */
+		}
+		if (p < end)
+			p = memchr(p, '\\', (size_t)(end - p));
+	}
+	return n;
 }
 
 int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
@@ -166,6 +226,10 @@ int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, si
 				       doc->text_field, json_type_label(text_val));
 	doc->text = json_object_get_string(text_val);
 	doc->text_len = (size_t)json_object_get_string_len(text_val);
+	doc->orig_text = doc->text;
+	doc->orig_len = doc->text_len;
+	doc->lone_surrogates = count_lone_surrogates(line + doc->text_start,
+						     doc->text_end - doc->text_start);
 	return SACH_OK;
 }
 
@@ -176,6 +240,21 @@ void sach__doc_set_plain(sach_doc *doc, const char *text, size_t len)
 	doc->raw_len = len;
 	doc->text = text;
 	doc->text_len = len;
+	doc->orig_text = text;
+	doc->orig_len = len;
+}
+
+size_t sach_doc_lone_surrogates(const sach_doc *doc)
+{
+	return doc->lone_surrogates;
+}
+
+void sach_doc_restore_text(sach_doc *doc)
+{
+	doc->text = doc->orig_text;
+	doc->text_len = doc->orig_len;
+	doc->text_changed = false;
+	doc->lone_surrogates = 0; /* written back as read, escapes and all */
 }
 
 const char *sach_doc_text(const sach_doc *doc, size_t *len)
@@ -420,7 +499,7 @@ int sach_doc_write_jsonl(const sach_doc *doc, sach_buf *out)
 
 	if (doc->format != SACH_FORMAT_JSONL)
 		return write_from_text(doc, out);
-	if (!doc->text_changed && !doc->meta) {
+	if (!doc->text_changed && !doc->meta && !doc->lone_surrogates) {
 		if ((rc = sach_buf_append(out, doc->raw, doc->raw_len)) < 0)
 			return rc;
 		return sach_buf_append(out, "\n", 1);
@@ -428,7 +507,9 @@ int sach_doc_write_jsonl(const sach_doc *doc, sach_buf *out)
 	/* Replacements in the original line, in offset order: the text value
 	 * (what 0), and the meta value (what 1) or, with no "sach" member yet,
 	 * an insertion before the closing brace (what 2). */
-	if (doc->text_changed)
+	/* Lone surrogate escapes are rewritten as the U+FFFD json-c made of
+	 * them, so the output is well-formed whatever else happened. */
+	if (doc->text_changed || doc->lone_surrogates)
 		p[n++] = (struct piece){ doc->text_start, doc->text_end, 0 };
 	if (doc->meta) {
 		if (doc->has_meta_member)

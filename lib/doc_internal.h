@@ -32,6 +32,9 @@ struct sach_doc {
 	/* The current text: the original, or text_buf after a change. */
 	const char *text;
 	size_t text_len;
+	const char *orig_text;     /* the text as read */
+	size_t orig_len;
+	size_t lone_surrogates;    /* \uD800-\uDFFF escapes without a partner */
 	sach_buf text_buf;
 	bool text_changed;
 

@@ -463,7 +463,12 @@ static int handle_cp(struct pass *p, uint32_t cp, const char *next, size_t next_
 	}
 	cls = sach__ucls(cp);
 	if ((cls & SACH__CLS_LINEBREAK) && o->unify_newlines) {
+		int rc;
+
 		p->c.newlines++;
+		/* U+2029 PARAGRAPH SEPARATOR ends a paragraph: a blank line. */
+		if (cp == 0x2029 && (rc = add_newline(p, 'n')) < 0)
+			return rc;
 		return add_newline(p, 'n');
 	}
 	if ((cls & SACH__CLS_SPACE) && o->map_spaces) {

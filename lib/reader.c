@@ -45,6 +45,7 @@ struct sach_reader {
 	uint64_t rec_line;
 
 	sach_buf block;           /* text blocks are assembled here */
+	bool bom_checked;
 	json_tokener *tok;
 	sach_doc doc;
 };
@@ -73,6 +74,8 @@ int sach_compression_from_name(const char *name, sach_compression *out)
 			"unknown compression '%s' (expected none, gzip or zstd)", name);
 	return SACH_OK;
 }
+
+static int fill(sach_reader *r);
 
 int sach_reader_open(sach_reader **out, const char *path, const sach_reader_options *opts)
 {
@@ -170,7 +173,8 @@ static int next_line(sach_reader *r, const char **line, size_t *len)
 			*len = (size_t)(nl - *line);
 			r->pos = (size_t)(nl - r->buf) + 1;
 			r->line_no++;
-			if (*len > max)
+			/* A CR before the LF is part of the line ending, not the record. */
+			if (*len > max && !(*len == max + 1 && (*line)[max] == '\r'))
 				goto too_long_done;
 			return 1;
 		}
@@ -407,6 +411,18 @@ int sach_reader_next(sach_reader *r, sach_doc **doc)
 	*doc = NULL;
 	if (r->failed)
 		return r->failed;
+	if (!r->bom_checked) {
+		/* A UTF-8 byte order mark at the start of the input is not text. */
+		int rc = 0;
+
+		r->bom_checked = true;
+		while (r->end - r->pos < 3 && !r->in_eof && (rc = fill(r)) == 0)
+			;
+		if (rc < 0)
+			return stream_failed(r, rc);
+		if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
+			r->pos += 3;
+	}
 	sach__doc_reset(&r->doc);
 	r->raw = NULL;
 	r->raw_len = 0;

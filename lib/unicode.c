@@ -53,10 +53,12 @@ static uint16_t classify(UChar32 c)
 
 	if (c == '\t' || u_charType(c) == U_SPACE_SEPARATOR)
 		cls |= SACH__CLS_SPACE;
-	if (c == '\n' || c == 0x0B || c == 0x0C || c == 0x2028 || c == 0x2029)
+	/* Unicode's mandatory breaks (UAX #14 BK and NL): NEL is a line break,
+	 * not just a C1 control, so it must not glue two words together. */
+	if (c == '\n' || c == 0x0B || c == 0x0C || c == 0x85 || c == 0x2028 || c == 0x2029)
 		cls |= SACH__CLS_LINEBREAK;
 	if ((c < 0x20 && c != '\t' && c != '\n' && c != 0x0B && c != 0x0C && c != '\r') ||
-	    (c >= 0x7F && c <= 0x9F))
+	    (c >= 0x7F && c <= 0x9F && c != 0x85))
 		cls |= SACH__CLS_CONTROL;
 	for (i = 0; i < sizeof(invisible_list) / sizeof(invisible_list[0]); i++)
 		if ((uint32_t)c == invisible_list[i])

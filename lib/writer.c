@@ -1,10 +1,11 @@
 /*
  * writer.c - output to stdout or, atomically, to a named file.
  *
- * A named file is written as a temporary file in the same directory (so the
- * final rename cannot cross file systems), fsync()ed, and renamed over the
- * final name only on commit. A crash, kill -9 or failure leaves at most a
- * ".NAME.tmp.XXXXXX" file, never a truncated file under NAME. Temporary
+ * A named regular file is written as a temporary file in the same
+ * directory (so the final rename cannot cross file systems), fsync()ed, and
+ * renamed over the final name only on commit. A crash, kill -9 or failure
+ * leaves at most a ".NAME.tmp.XXXXXX" file, never a truncated file under
+ * NAME. A FIFO or a device (-o /dev/null) is written in place. Temporary
  * names are kept in a small table so a signal handler can remove them.
  *
  * Data is buffered and written in large blocks; zstd and gzip compress the
@@ -83,6 +84,14 @@ void sach_writer_cleanup_on_signal(void)
 	}
 }
 
+/* An existing target that is not a regular file (FIFO, device, socket). */
+static bool is_special(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 static int io_error(sach_writer *w, const char *what)
 {
 	int e = errno;
@@ -129,7 +138,9 @@ int sach_writer_open(sach_writer **out, const char *path, const sach_writer_opti
 	if (strcmp(path, "-") == 0) {
 		w->is_stdout = true;
 		w->fd = STDOUT_FILENO;
-	} else if (!opts->atomic) {
+	} else if (!opts->atomic || is_special(path)) {
+		/* A FIFO, a device or a socket is written in place: renaming a
+		 * temporary file over it would replace the device with a file. */
 		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (w->fd < 0) {
 			rc = sach__error_set(SACH_EIO, "%s: cannot create: %s", path, strerror(errno));

@@ -12,6 +12,7 @@ struct normalise_stage {
 	sach_normalise_counts totals;
 	uint64_t docs_changed;
 	bool explain;
+	bool reject_invalid;         /* --invalid-utf8 reject */
 	sach_encoding out_encoding;  /* text output in a legacy encoding */
 	sach_buf encoded;
 	uint64_t out_unmapped;
@@ -72,6 +73,15 @@ static int process(void *ctx, sach_doc *doc, const char **reason)
 
 	memset(&c, 0, sizeof(c));
 	text = sach_doc_text(doc, &len);
+	/* json-c already made U+FFFD of lone surrogate escapes: count them as
+	 * repairs, or reject the document, like invalid UTF-8. */
+	if (sach_doc_lone_surrogates(doc)) {
+		if (st->reject_invalid) {
+			*reason = "invalid-utf8";
+			return STAGE_DROP;
+		}
+		c.utf8_repaired += sach_doc_lone_surrogates(doc);
+	}
 	rc = sach_normalise_text(st->n, text, len, &out, &out_len, &c, &changed);
 	if (rc == SACH_EUTF8) {
 		*reason = "invalid-utf8";
@@ -160,6 +170,7 @@ int main(int argc, char **argv)
 	tool_common c;
 	long v;
 	int opt, code;
+	bool tone_style_set = false;
 
 	tool_init("sach-normalise");
 	tool_common_init(&c);
@@ -218,6 +229,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_EXPLAIN: st.explain = true; break;
 		case OPT_TONE_STYLE:
+			tone_style_set = true;
 			if (strcmp(optarg, "keep") == 0)
 				o.tone_style = SACH_TONE_STYLE_KEEP;
 			else if (strcmp(optarg, "old") == 0)
@@ -238,7 +250,7 @@ int main(int argc, char **argv)
 			break;
 		case '?':
 		case ':':
-			tool_getopt_error(opt, argv);
+			tool_getopt_error(opt, argv, longopts);
 		default:
 			if (!tool_common_option(&c, opt, optarg, help))
 				tool_usage_error("invalid option");
@@ -247,6 +259,8 @@ int main(int argc, char **argv)
 	tool_common_finish(&c, argc, argv);
 	if (st.explain && c.out_format == SACH_FORMAT_TEXT)
 		tool_usage_error("--explain writes a meta block, which needs JSONL output (--output-format jsonl)");
+	if (tone_style_set && !o.viet)
+		tool_usage_error("--tone-style needs the Vietnamese layer, which --no-viet turns off");
 	if (st.out_encoding != SACH_ENC_UTF8 && c.out_format != SACH_FORMAT_TEXT)
 		tool_usage_error("--output-encoding needs --output-format text (JSON is UTF-8)");
 	/* Text output must stay one document per line or per block. */
@@ -254,6 +268,7 @@ int main(int argc, char **argv)
 		o.single_line = true;
 	if (c.out_format == SACH_FORMAT_TEXT && c.reader.doc_sep == SACH_DOC_SEP_BLANK)
 		o.max_blank_lines = 0;
+	st.reject_invalid = o.reject_invalid_utf8;
 	if (sach_normaliser_new(&st.n, &o) < 0) {
 		tool_warn("%s", sach_error_last());
 		return SACH_EXIT_FAILURE;

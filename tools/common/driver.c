@@ -193,21 +193,41 @@ static const char *text_output_problem(const struct run *r, sach_doc *doc)
 	return NULL;
 }
 
+/*
+ * Drops a document: counts it under its reason and writes the original
+ * record (not the stage's partial edit) to --rejected. Returns 0, or
+ * SACH_EINVAL when the record cannot carry the meta block (its "sach" field
+ * is not an object), which the caller treats as a bad record.
+ */
 static int reject_doc(struct run *r, sach_doc *doc, const char *reason)
 {
 	int rc;
 
+	if (r->rejected) {
+		sach_doc_restore_text(doc);
+		if ((rc = sach_doc_meta_set_string(doc, "rejected", "stage", r->stage->name)) < 0 ||
+		    (rc = sach_doc_meta_set_string(doc, "rejected", "reason", reason)) < 0)
+			return rc;
+	}
 	r->dropped++;
 	count_reason(r, reason);
 	if (!r->rejected)
 		return 0;
-	if ((rc = sach_doc_meta_set_string(doc, "rejected", "stage", r->stage->name)) < 0 ||
-	    (rc = sach_doc_meta_set_string(doc, "rejected", "reason", reason)) < 0)
-		return rc;
 	sach_buf_clear(&r->line);
 	if ((rc = sach_doc_write_jsonl(doc, &r->line)) < 0)
 		return rc;
 	return sach_writer_write(r->rejected, r->line.ptr, r->line.len);
+}
+
+/* A record that a stage could not handle (not a stream failure): counted
+ * and reported like a bad input record. Returns 0 or an exit code. */
+static int doc_error(struct run *r, sach_reader *rd, sach_doc *doc, int code)
+{
+	char msg[1200];
+
+	snprintf(msg, sizeof(msg), "%s:%llu: %s", sach_doc_source(doc),
+		 (unsigned long long)sach_doc_line(doc), sach_error_last());
+	return bad_record(r, rd, code, msg);
 }
 
 /* Processes one input; returns 0, or an exit code to stop with. */
@@ -227,9 +247,10 @@ static int run_input(struct run *r, const char *path)
 		r->stream_errors++;
 		json_object_object_add(info, "error", json_object_new_string(sach_error_last()));
 		json_object_array_add(r->inputs, info);
-		message_line(r, sach_error_last());
-		if (r->c->on_error != ON_ERROR_FAIL && !r->c->quiet && r->messages > MESSAGE_LIMIT)
-			tool_warn("%s", sach_error_last());
+		/* Always shown, even with --quiet: lost input is not a counted record. */
+		if (r->progress_drawn)
+			fputc('\n', stderr), r->progress_drawn = false;
+		tool_warn("%s", sach_error_last());
 		return r->c->on_error == ON_ERROR_FAIL ? SACH_EXIT_FAILURE : 0;
 	}
 	for (;;) {
@@ -265,6 +286,12 @@ static int run_input(struct run *r, const char *path)
 			rc = STAGE_DROP;
 		if (rc == STAGE_DROP) {
 			rc = reject_doc(r, doc, reason);
+			if (rc == SACH_EINVAL) {
+				r->in--; /* bad_record() counts it */
+				if ((exit_code = doc_error(r, rd, doc, rc)) != 0)
+					break;
+				rc = 0;
+			}
 		} else if (rc == STAGE_KEEP) {
 			r->kept++;
 			rc = write_doc(r, doc);
@@ -275,9 +302,7 @@ static int run_input(struct run *r, const char *path)
 			break;
 		} else {
 			r->in--; /* bad_record() counts it */
-			snprintf(msg, sizeof(msg), "%s:%llu: %s", sach_doc_source(doc),
-				 (unsigned long long)sach_doc_line(doc), sach_error_last());
-			if ((exit_code = bad_record(r, rd, rc, msg)) != 0)
+			if ((exit_code = doc_error(r, rd, doc, rc)) != 0)
 				break;
 			rc = 0;
 		}

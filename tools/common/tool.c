@@ -165,10 +165,27 @@ const char tool_common_help[] =
 	"      --help               show this help and exit\n"
 	"      --version            show the version and exit\n";
 
-void tool_getopt_error(int opt, char **argv)
+void tool_getopt_error(int opt, char **argv, const struct option *longopts)
 {
 	const char *arg = argv[optind - 1];
 	bool is_long = strncmp(arg, "--", 2) == 0;
+
+	if (is_long && opt == '?' && !optopt) {
+		/* getopt_long() also says '?' for a prefix of several options. */
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name), k, hits = 0;
+		char list[512] = "";
+
+		for (k = 0; longopts[k].name; k++) {
+			if (strncmp(longopts[k].name, name, n) == 0) {
+				size_t used = strlen(list);
+				hits++;
+				snprintf(list + used, sizeof(list) - used, " '--%s'", longopts[k].name);
+			}
+		}
+		if (hits > 1)
+			tool_usage_error("option '--%.*s' is ambiguous; possibilities:%s", (int)n, name, list);
+	}
 
 	if (opt == ':') {
 		if (is_long)
@@ -262,6 +279,7 @@ bool tool_common_option(tool_common *c, int opt, const char *arg, void (*help)(v
 		c->rejected_path = arg;
 		return true;
 	case OPT_ON_ERROR:
+		c->on_error_set = true;
 		if (strcmp(arg, "fail") == 0)
 			c->on_error = ON_ERROR_FAIL;
 		else if (strcmp(arg, "skip") == 0)
@@ -323,8 +341,9 @@ void tool_common_finish(tool_common *c, int argc, char **argv)
 	int i, stdin_uses = 0;
 
 	if (c->quarantine_path) {
-		if (c->on_error != ON_ERROR_QUARANTINE && c->on_error != ON_ERROR_FAIL)
-			tool_usage_error("--quarantine goes with --on-error quarantine, not --on-error skip");
+		if (c->on_error != ON_ERROR_QUARANTINE && c->on_error_set)
+			tool_usage_error("--quarantine goes with --on-error quarantine, not --on-error %s",
+					 c->on_error == ON_ERROR_SKIP ? "skip" : "fail");
 		c->on_error = ON_ERROR_QUARANTINE;
 	} else if (c->on_error_quarantine_asked) {
 		tool_usage_error("--on-error quarantine needs --quarantine FILE");
@@ -335,6 +354,8 @@ void tool_common_finish(tool_common *c, int argc, char **argv)
 		c->compress = sach_compression_from_path(c->output);
 	if (c->level && c->compress == SACH_COMPRESS_GZIP && c->level > 9)
 		tool_usage_error("--level: gzip takes 1-9, not %d", c->level);
+	if (c->level && c->compress == SACH_COMPRESS_NONE)
+		tool_usage_error("--level needs compressed output (--compress, or a .zst/.gz name)");
 	if (optind < argc) {
 		c->inputs = argv + optind;
 		c->ninputs = argc - optind;

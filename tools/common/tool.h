@@ -40,12 +40,12 @@ void tool_init(const char *name);
 void tool_warn(const char *fmt, ...) TOOL_PRINTF(1, 2);
 /* Usage error: message, "Try 'NAME --help' ...", exit 2. */
 TOOL_NORETURN void tool_usage_error(const char *fmt, ...) TOOL_PRINTF(1, 2);
-/* "NAME VERSION (sach VERSION)" on stdout, exit 0. */
+/* "NAME VERSION" on stdout, exit 0. */
 TOOL_NORETURN void tool_version(void);
 
 /* Reports a getopt_long() error ('?' or ':') as a usage error. Use with
  * opterr = 0 and an optstring that starts with ':'. */
-TOOL_NORETURN void tool_getopt_error(int opt, char **argv);
+TOOL_NORETURN void tool_getopt_error(int opt, char **argv, const struct option *longopts);
 
 /* Parses a non-negative size with an optional K, M or G suffix (powers of 1024). */
 bool tool_parse_size(const char *s, size_t *out);
@@ -69,6 +69,7 @@ typedef struct tool_common {
 	const char *quarantine_path;
 	tool_on_error on_error;
 	bool on_error_quarantine_asked;
+	bool on_error_set;
 	const char *stats_path;
 	bool progress;
 	bool quiet;

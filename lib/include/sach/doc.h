@@ -32,6 +32,18 @@ SACH_API const char *sach_doc_text(const sach_doc *doc, size_t *len);
 /** Replaces the text with a copy of `text`. 0 or SACH_ENOMEM. */
 SACH_API int sach_doc_set_text(sach_doc *doc, const char *text, size_t len);
 
+/** Puts the text back as it was read, so the record is written back
+ * exactly as read (for a rejected record); see sach_doc_lone_surrogates(). */
+SACH_API void sach_doc_restore_text(sach_doc *doc);
+
+/**
+ * Number of \uD800-\uDFFF escapes in the JSON text value that are not part
+ * of a surrogate pair. json-c decodes each to U+FFFD; they are ill-formed
+ * text like invalid UTF-8, and a document with any is always written back
+ * with the U+FFFD spelled out.
+ */
+SACH_API size_t sach_doc_lone_surrogates(const sach_doc *doc);
+
 /** True once sach_doc_set_text() gave a text different from the original. */
 SACH_API bool sach_doc_text_changed(const sach_doc *doc);
 
