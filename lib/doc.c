@@ -43,6 +43,7 @@ void sach__doc_reset(sach_doc *doc)
 	doc->orig_len = 0;
 	doc->lone_surrogates = 0;
 	doc->has_meta_member = false;
+	doc->has_id_member = false;
 	doc->empty_object = false;
 	sach_buf_clear(&doc->text_buf);
 	sach_buf_clear(&doc->id_buf);
@@ -70,7 +71,7 @@ static const char *json_type_label(json_object *o)
 }
 
 struct span_ctx {
-	long text_index, meta_index;
+	long text_index, meta_index, id_index;
 	sach_doc *doc;
 };
 
@@ -85,6 +86,10 @@ static int span_cb(void *p, long index, const sach__json_member *m)
 	if (index == c->meta_index) {
 		c->doc->meta_start = m->value_start;
 		c->doc->meta_end = m->value_end;
+	}
+	if (index == c->id_index) {
+		c->doc->id_start = m->value_start;
+		c->doc->id_end = m->value_end;
 	}
 	return 0;
 }
@@ -149,7 +154,8 @@ static size_t count_lone_surrogates(const char *s, size_t len)
 int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
 {
 	enum json_tokener_error jerr;
-	struct span_ctx sc = { -1, -1, doc };
+	struct span_ctx sc = { -1, -1, -1, doc };
+	long bad;
 	json_object *text_val = NULL;
 	size_t i, end, close_brace = 0;
 	long index = 0, members;
@@ -208,6 +214,8 @@ int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, si
 		} else if (strcmp(key, SACH_META_KEY) == 0) {
 			sc.meta_index = index;
 		}
+		if (strcmp(key, doc->id_field) == 0)
+			sc.id_index = index;
 		index++;
 	}
 	members = sach__json_members(line, len, &close_brace, span_cb, &sc);
@@ -215,7 +223,13 @@ int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, si
 		return sach__error_set(SACH_EJSON, "invalid JSON: unexpected object layout");
 	if (members != (long)json_object_object_length(doc->obj))
 		return sach__error_set(SACH_EJSON, "invalid JSON: duplicate key in object");
+	bad = sach__json_strict_check(line, len);
+	if (bad >= 0)
+		return sach__error_set(SACH_EJSON, "invalid JSON: %s at column %ld",
+				       line[bad] == '\t' ? "raw TAB inside a string" : "not a JSON value",
+				       bad + 1);
 	doc->close_brace = close_brace;
+	doc->has_id_member = sc.id_index >= 0;
 	doc->empty_object = members == 0;
 	doc->has_meta_member = sc.meta_index >= 0;
 
@@ -269,9 +283,12 @@ int sach_doc_set_text(sach_doc *doc, const char *text, size_t len)
 
 	if (len == doc->text_len && memcmp(text, doc->text, len) == 0)
 		return SACH_OK;
-	if (text == doc->text_buf.ptr) {
-		/* Already our buffer (a stage edited it in place). */
+	if (doc->text_buf.ptr && text >= doc->text_buf.ptr &&
+	    text < doc->text_buf.ptr + doc->text_buf.cap) {
+		/* Part of our own buffer (a stage edited or trimmed it in place). */
+		memmove(doc->text_buf.ptr, text, len);
 		doc->text_buf.len = len;
+		doc->text_buf.ptr[len] = '\0';
 	} else {
 		sach_buf_clear(&doc->text_buf);
 		rc = sach_buf_append(&doc->text_buf, text, len);
@@ -307,11 +324,17 @@ const char *sach_doc_id(const sach_doc *doc)
 
 	if (d->id_buf.len)
 		return d->id_buf.ptr;
-	if (d->obj && json_object_object_get_ex(d->obj, d->id_field, &v) && v) {
-		const char *s = json_object_is_type(v, json_type_string)
-			? json_object_get_string(v)
-			: json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-		if (sach_buf_puts(&d->id_buf, s) == 0 && d->id_buf.len)
+	if (d->obj && d->has_id_member && json_object_object_get_ex(d->obj, d->id_field, &v) && v) {
+		int rc;
+
+		/* A string id is its value; any other id keeps its spelling as
+		 * written (json-c would clamp big integers and make -0 of 0). */
+		if (json_object_is_type(v, json_type_string))
+			rc = sach_buf_append(&d->id_buf, json_object_get_string(v),
+					     (size_t)json_object_get_string_len(v));
+		else
+			rc = sach_buf_append(&d->id_buf, d->raw + d->id_start, d->id_end - d->id_start);
+		if (rc == 0 && d->id_buf.len)
 			return d->id_buf.ptr;
 	}
 	sach_buf_clear(&d->id_buf);

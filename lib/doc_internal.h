@@ -27,6 +27,8 @@ struct sach_doc {
 	bool has_meta_member;
 	size_t meta_start, meta_end;
 	size_t close_brace;        /* offset of the object's final '}' */
+	bool has_id_member;
+	size_t id_start, id_end;   /* the id value as written */
 	bool empty_object;
 
 	/* The current text: the original, or text_buf after a change. */

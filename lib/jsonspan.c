@@ -123,3 +123,90 @@ long sach__json_members(const char *s, size_t len, size_t *close_brace,
 	}
 	return -1;
 }
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A JSON number, exactly: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool valid_number(const char *t, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && t[i] == '-')
+		i++;
+	if (i >= n || !is_digit(t[i]))
+		return false;
+	if (t[i] == '0')
+		i++;
+	else
+		while (i < n && is_digit(t[i]))
+			i++;
+	if (i < n && t[i] == '.') {
+		i++;
+		if (i >= n || !is_digit(t[i]))
+			return false;
+		while (i < n && is_digit(t[i]))
+			i++;
+	}
+	if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+		i++;
+		if (i < n && (t[i] == '+' || t[i] == '-'))
+			i++;
+		if (i >= n || !is_digit(t[i]))
+			return false;
+		while (i < n && is_digit(t[i]))
+			i++;
+	}
+	return i == n;
+}
+
+static bool token_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
+	       c == '+' || c == '-' || c == '.';
+}
+
+long sach__json_strict_check(const char *s, size_t len)
+{
+	bool tabs = memchr(s, '\t', len) != NULL;
+	size_t i = 0;
+
+	while (i < len) {
+		char c = s[i];
+
+		if (c == '"') {
+			if (!tabs) {
+				i = skip_string(s, len, i);
+				if (i > len)
+					return (long)len;
+				continue;
+			}
+			/* Slow path only for lines with a TAB: find one inside a string. */
+			for (i++; i < len && s[i] != '"'; i++) {
+				if (s[i] == '\t')
+					return (long)i;
+				if (s[i] == '\\')
+					i++;
+			}
+			i++;
+			continue;
+		}
+		if (token_char(c)) {
+			size_t j = i;
+
+			while (j < len && token_char(s[j]))
+				j++;
+			if (!(j - i == 4 && memcmp(s + i, "true", 4) == 0) &&
+			    !(j - i == 5 && memcmp(s + i, "false", 5) == 0) &&
+			    !(j - i == 4 && memcmp(s + i, "null", 4) == 0) &&
+			    !valid_number(s + i, j - i))
+				return (long)i;
+			i = j;
+			continue;
+		}
+		i++;
+	}
+	return -1;
+}

@@ -25,4 +25,12 @@ long sach__json_members(const char *s, size_t len, size_t *close_brace,
 			int (*cb)(void *ctx, long index, const sach__json_member *m),
 			void *ctx);
 
+/*
+ * The strictness json-c lacks even in strict mode: every bare word outside
+ * strings must be true, false, null or a JSON number (no NaN, Infinity, 1.,
+ * 01), and no raw TAB may stand inside a string. Returns the offset of the
+ * first offence, or -1. Runs only on text json-c accepted.
+ */
+long sach__json_strict_check(const char *s, size_t len);
+
 #endif

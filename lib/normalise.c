@@ -29,7 +29,7 @@
 #include <emmintrin.h>
 #endif
 
-#define MAX_ROUNDS 16
+#define MAX_ROUNDS 64
 
 struct sach_normaliser {
 	sach_normalise_options o;
@@ -402,7 +402,7 @@ static bool uses_joiners(uint32_t cp)
 	return (cp >= 0x0590 && cp <= 0x1CFF) ||
 	       (cp >= 0xA800 && cp <= 0xABFF) ||
 	       (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFE) ||
-	       (cp >= 0x2600 && cp <= 0x27BF) || cp == 0xFE0F || cp == 0x200D || cp == 0x200C ||
+	       (cp >= 0x2600 && cp <= 0x27BF) || cp == 0xFE0F ||
 	       (cp >= 0x10000 && cp <= 0x1FAFF);
 }
 
@@ -414,7 +414,8 @@ static int put_cp(struct pass *p, uint32_t cp)
 
 	if ((rc = flush_pending(p)) < 0)
 		return rc;
-	if (cp >= 0x300 && p->o->form != SACH_NF_NONE) {
+	if ((cp >= 0x300 || (p->o->form == SACH_NF_NFKC && cp >= 0x80)) &&
+	    p->o->form != SACH_NF_NONE) {
 		uint16_t cls = sach__ucls(cp);
 
 		if (cls & p->nf_check) {
@@ -604,7 +605,9 @@ static int run_pass(sach_normaliser *n, const char *text, size_t len, sach_buf *
 
 		/* A plain run: printable ASCII except '&', and non-ASCII characters
 		 * that no step touches (most Vietnamese letters), copied in one go. */
-		if (in[i] != ' ') {
+		/* The fast paths know which letters NFC leaves alone; under NFKC
+		 * (x\u00B2, U+1E9A) every character goes through the class table. */
+		if (in[i] != ' ' && n->o.form != SACH_NF_NFKC) {
 			for (;;) {
 				/* Branch-free step over the common characters: one table
 				 * lookup gives the length (plain ASCII and single spaces:
@@ -676,6 +679,25 @@ static int run_pass(sach_normaliser *n, const char *text, size_t len, sach_buf *
 				p.c.entities++;
 				p.unstable = true;
 				i += used;
+				/* "&amp;lt;": the decoded '&' starts a reference with what
+				 * follows; decode it here so any depth takes one pass. */
+				while (ncp == 1 && cps[0] == '&' && i < len) {
+					char probe[64];
+					size_t room = len - i < sizeof(probe) - 1 ? len - i : sizeof(probe) - 1;
+					size_t more;
+
+					probe[0] = '&';
+					memcpy(probe + 1, text + i, room);
+					more = sach__entity_decode(probe, room + 1,
+								   n->o.entities == SACH_ENTITIES_ALL, cps, &ncp);
+					if (!more) {
+						cps[0] = '&';
+						ncp = 1;
+						break;
+					}
+					p.c.entities++;
+					i += more - 1;
+				}
 				for (k = 0; k < ncp; k++) {
 					rc = handle_cp(&p, cps[k], text + i, len - i, &skip);
 					if (rc < 0)
@@ -727,8 +749,10 @@ static int apply_nf(sach_normaliser *n, const sach_buf *src, sach_buf *dst,
 	sach_buf_clear(dst);
 	for (k = 0; k < n->nmarks; k++) {
 		size_t start = n->marks[k];
-		const char *nl = memchr(src->ptr + start, '\n', src->len - start);
-		size_t end = nl ? (size_t)(nl - src->ptr) : src->len;
+		size_t end = start;
+		/* A kept CR ends a line too (the next mark may start right after it). */
+		while (end < src->len && src->ptr[end] != '\n' && src->ptr[end] != '\r')
+			end++;
 		bool changed = false;
 
 		if ((rc = sach_buf_append(dst, src->ptr + pos, start - pos)) < 0)

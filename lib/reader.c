@@ -328,6 +328,44 @@ static int next_jsonl_or_line(sach_reader *r, sach_doc **doc)
 	return 1;
 }
 
+/* Reads and counts the rest of a block after its prefix is kept. */
+static int skip_block_rest(sach_reader *r, uint64_t *total)
+{
+	for (;;) {
+		const char *l2;
+		size_t n2;
+		int rc2 = next_line(r, &l2, &n2);
+
+		if (rc2 == 0 || (rc2 == 1 && is_blank(l2, n2, true)))
+			return 0;
+		if (rc2 < 0 && rc2 != SACH_ETOOBIG)
+			return stream_failed(r, rc2);
+		*total += 1 + (rc2 == SACH_ETOOBIG ? r->raw_total : n2);
+	}
+}
+
+/*
+ * A block over the limit: its first max_record_bytes bytes are kept in
+ * r->block (owned, so reading the rest of the block cannot move them), the
+ * rest is read and counted, and the block is reported as SACH_ETOOBIG.
+ */
+static int block_too_big(sach_reader *r, const char *line, size_t len, uint64_t line_total)
+{
+	size_t max = r->opts.max_record_bytes;
+	size_t room = r->block.len < max ? max - r->block.len : 0;
+	uint64_t total = (uint64_t)r->block.len + line_total;
+	int rc;
+
+	if ((rc = sach_buf_append(&r->block, line, len < room ? len : room)) < 0)
+		return rc;
+	if (r->block.len > max)
+		r->block.len = max; /* the joining newline itself went over */
+	if ((rc = skip_block_rest(r, &total)) < 0)
+		return rc;
+	r->raw_total = total;
+	return too_big(r, r->block.ptr, r->block.len);
+}
+
 static int next_block(sach_reader *r, sach_doc **doc)
 {
 	const char *line;
@@ -342,18 +380,11 @@ static int next_block(sach_reader *r, sach_doc **doc)
 		if (rc == 0)
 			break;
 		if (rc == SACH_ETOOBIG) {
-			r->rec_line = started ? r->rec_line : r->line_no;
-			/* Skip the rest of the block so the next record starts cleanly. */
-			for (;;) {
-				const char *l2;
-				size_t n2;
-				int rc2 = next_line(r, &l2, &n2);
-				if (rc2 == 0 || (rc2 == 1 && is_blank(l2, n2, true)))
-					break;
-				if (rc2 < 0 && rc2 != SACH_ETOOBIG)
-					return stream_failed(r, rc2);
-			}
-			return too_big(r, line, len);
+			if (!started)
+				r->rec_line = r->line_no;
+			else if ((rc = sach_buf_append(&r->block, "\n", 1)) < 0)
+				return rc;
+			return block_too_big(r, line, len, r->raw_total);
 		}
 		if (rc < 0)
 			return stream_failed(r, rc);
@@ -363,34 +394,16 @@ static int next_block(sach_reader *r, sach_doc **doc)
 			r->blank_lines++;
 			continue;
 		}
+		if (len && line[len - 1] == '\r')
+			len--;
 		if (!started) {
 			started = true;
 			r->rec_line = r->line_no;
 		} else if ((rc = sach_buf_append(&r->block, "\n", 1)) < 0) {
 			return rc;
 		}
-		if (len && line[len - 1] == '\r')
-			len--;
-		if (r->block.len + len > r->opts.max_record_bytes) {
-			/* Keep what fits as the prefix, then skip to the block's end. */
-			size_t room = r->opts.max_record_bytes - r->block.len;
-			uint64_t total = r->block.len + len;
-			const char *l2;
-			size_t n2;
-			int rc2;
-
-			if ((rc = sach_buf_append(&r->block, line, room)) < 0)
-				return rc;
-			while ((rc2 = next_line(r, &l2, &n2)) != 0) {
-				if (rc2 == 1 && is_blank(l2, n2, true))
-					break;
-				if (rc2 < 0 && rc2 != SACH_ETOOBIG)
-					return stream_failed(r, rc2);
-				total += 1 + (rc2 == SACH_ETOOBIG ? r->raw_total : n2);
-			}
-			r->raw_total = total;
-			return too_big(r, r->block.ptr, r->block.len);
-		}
+		if (r->block.len + len > r->opts.max_record_bytes)
+			return block_too_big(r, line, len, len);
 		if ((rc = sach_buf_append(&r->block, line, len)) < 0)
 			return rc;
 	}

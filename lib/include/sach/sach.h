@@ -9,6 +9,7 @@
 #include "unicode.h"
 #include "legacy.h"
 #include "viet.h"
+#include "repair.h"
 #include "normalise.h"
 
 #endif
