@@ -40,6 +40,8 @@ struct sach_normaliser {
 	sach_buf viet_pre;        /* after the pre-NFC mark repairs */
 	sach_buf viet_post;       /* after tone placement */
 	sach_buf nl_forms;        /* kept line breaks waiting to be written */
+	sach_buf repaired;        /* after mojibake repair */
+	sach_repair_result last_repair;
 	size_t *marks;            /* output offsets of lines that need NFC/NFKC */
 	size_t nmarks, cap_marks;
 };
@@ -48,7 +50,7 @@ static const char *const count_names[SACH_NORMALISE_COUNT_FIELDS] = {
 	"utf8_repaired", "entities", "controls", "invisible", "spaces_mapped",
 	"spaces_collapsed", "spaces_trimmed", "newlines", "blank_lines",
 	"lines_joined", "fullwidth", "nf_lines",
-	"legacy_unmapped", "mark_repairs", "tones_fixed", "tones_restyled",
+	"legacy_unmapped", "mojibake_lines", "mark_repairs", "tones_fixed", "tones_restyled",
 	"syllables", "well_formed", "with_diacritics", "old_style", "new_style",
 	"ambiguous_tones",
 };
@@ -74,15 +76,16 @@ void sach_normalise_counts_array(const sach_normalise_counts *c,
 	out[10] = c->fullwidth;
 	out[11] = c->nf_lines;
 	out[12] = c->legacy_unmapped;
-	out[13] = c->mark_repairs;
-	out[14] = c->tones_fixed;
-	out[15] = c->tones_restyled;
-	out[16] = c->syllables;
-	out[17] = c->well_formed;
-	out[18] = c->with_diacritics;
-	out[19] = c->old_style;
-	out[20] = c->new_style;
-	out[21] = c->ambiguous_tones;
+	out[13] = c->mojibake_lines;
+	out[14] = c->mark_repairs;
+	out[15] = c->tones_fixed;
+	out[16] = c->tones_restyled;
+	out[17] = c->syllables;
+	out[18] = c->well_formed;
+	out[19] = c->with_diacritics;
+	out[20] = c->old_style;
+	out[21] = c->new_style;
+	out[22] = c->ambiguous_tones;
 }
 
 void sach_normalise_counts_add(sach_normalise_counts *to, const sach_normalise_counts *c)
@@ -100,6 +103,7 @@ void sach_normalise_counts_add(sach_normalise_counts *to, const sach_normalise_c
 	to->fullwidth += c->fullwidth;
 	to->nf_lines += c->nf_lines;
 	to->legacy_unmapped += c->legacy_unmapped;
+	to->mojibake_lines += c->mojibake_lines;
 	to->mark_repairs += c->mark_repairs;
 	to->tones_fixed += c->tones_fixed;
 	to->tones_restyled += c->tones_restyled;
@@ -177,6 +181,11 @@ int sach_normaliser_new(sach_normaliser **out, const sach_normalise_options *opt
 	return SACH_OK;
 }
 
+const sach_repair_result *sach_normaliser_last_repair(const sach_normaliser *n)
+{
+	return &n->last_repair;
+}
+
 void sach_normaliser_free(sach_normaliser *n)
 {
 	if (!n)
@@ -189,6 +198,7 @@ void sach_normaliser_free(sach_normaliser *n)
 	sach_buf_free(&n->viet_pre);
 	sach_buf_free(&n->viet_post);
 	sach_buf_free(&n->nl_forms);
+	sach_buf_free(&n->repaired);
 	free(n->marks);
 	free(n);
 }
@@ -799,6 +809,20 @@ int sach_normalise_text(sach_normaliser *n, const char *text, size_t len,
 		local.legacy_unmapped += unmapped;
 		src = n->decoded.ptr ? n->decoded.ptr : "";
 		src_len = n->decoded.len;
+	}
+	memset(&n->last_repair, 0, sizeof(n->last_repair));
+	if (n->o.repair_auto) {
+		/* Before anything else: the Unicode pass would delete the C1
+		 * controls and reorder the bytes that are the evidence. */
+		sach_buf_clear(&n->repaired);
+		rc = sach_repair_auto(src, src_len, &n->repaired, &n->last_repair);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			local.mojibake_lines += n->last_repair.lines_repaired;
+			src = n->repaired.ptr;
+			src_len = n->repaired.len;
+		}
 	}
 	for (round = 0; round < MAX_ROUNDS; round++) {
 		sach_buf *dst = &n->pass_out[slot];

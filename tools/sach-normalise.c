@@ -51,6 +51,12 @@ static void help(void)
 	       "      --output-encoding ENC  write text output in a legacy encoding (same\n"
 	       "                           names; needs --output-format text); characters\n"
 	       "                           it cannot write become '?', counted\n"
+	       "      --repair MODE        auto: detect text that went through a wrong\n"
+	       "                           encoding (UTF-8 read as CP1252 or Latin-1, once\n"
+	       "                           or twice; TCVN3, VNI, VISCII, VPS, CP1258 bytes;\n"
+	       "                           VIQR) per document and per line, and repair it\n"
+	       "                           when that makes it more Vietnamese; none\n"
+	       "                           (default)\n"
 	       "      --no-viet            no mark repairs and no tone placement\n"
 	       "\n"
 	       "      --explain            add per-document counts to the meta block,\n"
@@ -110,9 +116,22 @@ static int process(void *ctx, sach_doc *doc, const char **reason)
 
 		sach_normalise_counts_array(&c, a);
 		if (st->explain) {
+			const sach_repair_result *rr = sach_normaliser_last_repair(st->n);
+
 			for (i = 0; i < SACH_NORMALISE_COUNT_FIELDS; i++)
 				if ((rc = sach_doc_meta_set_int(doc, "normalise", names[i], (int64_t)a[i])) < 0)
 					return rc;
+			if (rr->rounds > 0) {
+				char how[96];
+
+				/* "tcvn3 read as cp1252", "utf-8 read as cp1252 x2", "vni" */
+				snprintf(how, sizeof(how), "%s%s%s%s", sach_encoding_name(rr->source),
+					 rr->seen_as != SACH_ENC_UTF8 ? " read as " : "",
+					 rr->seen_as != SACH_ENC_UTF8 ? sach_encoding_name(rr->seen_as) : "",
+					 rr->rounds > 1 ? " x2" : "");
+				if ((rc = sach_doc_meta_set_string(doc, "normalise", "encoding_detected", how)) < 0)
+					return rc;
+			}
 		}
 		sach_normalise_counts_add(&st->totals, &c);
 	}
@@ -138,7 +157,7 @@ enum {
 	OPT_ENTITIES = 1, OPT_FORM, OPT_FOLD_FULLWIDTH, OPT_KEEP_CONTROLS, OPT_KEEP_INVISIBLE,
 	OPT_KEEP_SPACES, OPT_NO_COLLAPSE, OPT_NO_TRIM, OPT_KEEP_NEWLINES, OPT_MAX_BLANK,
 	OPT_INVALID_UTF8, OPT_EXPLAIN, OPT_TONE_STYLE, OPT_INPUT_ENCODING, OPT_NO_VIET,
-	OPT_OUTPUT_ENCODING
+	OPT_OUTPUT_ENCODING, OPT_REPAIR
 };
 
 static const struct option own_options[] = {
@@ -158,6 +177,7 @@ static const struct option own_options[] = {
 	{ "input-encoding", required_argument, NULL, OPT_INPUT_ENCODING },
 	{ "no-viet", no_argument, NULL, OPT_NO_VIET },
 	{ "output-encoding", required_argument, NULL, OPT_OUTPUT_ENCODING },
+	{ "repair", required_argument, NULL, OPT_REPAIR },
 };
 
 int main(int argc, char **argv)
@@ -244,6 +264,14 @@ int main(int argc, char **argv)
 				tool_usage_error("--input-encoding: unknown encoding '%s'", optarg);
 			break;
 		case OPT_NO_VIET: o.viet = false; break;
+		case OPT_REPAIR:
+			if (strcmp(optarg, "auto") == 0)
+				o.repair_auto = true;
+			else if (strcmp(optarg, "none") == 0)
+				o.repair_auto = false;
+			else
+				tool_usage_error("--repair: expected auto or none, not '%s'", optarg);
+			break;
 		case OPT_OUTPUT_ENCODING:
 			if (sach_encoding_from_name(optarg, &st.out_encoding) < 0)
 				tool_usage_error("--output-encoding: unknown encoding '%s'", optarg);

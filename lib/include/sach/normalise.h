@@ -25,6 +25,7 @@
 #include "legacy.h"
 #include "unicode.h"
 #include "viet.h"
+#include "repair.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -60,13 +61,15 @@ typedef struct sach_normalise_options {
 	sach_tone_style tone_style; /* KEEP (default): only fix misplaced and
 				       doubled marks; OLD or NEW: also move the
 				       mark in open oa/oe/uy syllables */
+	bool repair_auto;           /* detect and repair mojibake and legacy
+				       encodings first (sach_repair_auto) */
 } sach_normalise_options;
 
 #define SACH_NORMALISE_OPTIONS_VERSION 1
 #define SACH_NORMALISE_OPTIONS_INIT \
 	{ SACH_NORMALISE_OPTIONS_VERSION, SACH_ENTITIES_ALL, SACH_NF_NFC, false, \
 	  true, true, true, true, true, true, 1, false, false, \
-	  SACH_ENC_UTF8, true, SACH_TONE_STYLE_KEEP }
+	  SACH_ENC_UTF8, true, SACH_TONE_STYLE_KEEP, false }
 
 /** What a normalisation changed; sach_normalise_text() adds to it. */
 typedef struct sach_normalise_counts {
@@ -84,6 +87,7 @@ typedef struct sach_normalise_counts {
 	uint64_t nf_lines;          /* lines that NFC/NFKC changed */
 	/* Vietnamese layer: changes */
 	uint64_t legacy_unmapped;   /* input-encoding bytes with no mapping */
+	uint64_t mojibake_lines;    /* lines repaired by repair_auto */
 	uint64_t mark_repairs;      /* combining-mark order, spacing tones, lookalikes */
 	uint64_t tones_fixed;       /* misplaced or doubled tone marks moved */
 	uint64_t tones_restyled;    /* marks moved to the chosen old/new style */
@@ -98,7 +102,7 @@ typedef struct sach_normalise_counts {
 } sach_normalise_counts;
 
 /** Number of fields of sach_normalise_counts, and their names, in order. */
-#define SACH_NORMALISE_COUNT_FIELDS 22
+#define SACH_NORMALISE_COUNT_FIELDS 23
 SACH_API const char *const *sach_normalise_count_names(void);
 /** The counts as an array in the order of sach_normalise_count_names(). */
 SACH_API void sach_normalise_counts_array(const sach_normalise_counts *c,
@@ -116,6 +120,12 @@ typedef struct sach_normaliser sach_normaliser;
  * @return 0, SACH_EINVAL (bad options), SACH_ENOMEM or SACH_ERROR (ICU data).
  */
 SACH_API int sach_normaliser_new(sach_normaliser **out, const sach_normalise_options *opts);
+
+/**
+ * What repair_auto found in the text of the last sach_normalise_text()
+ * call (borrowed; rounds == 0 when it repaired nothing).
+ */
+SACH_API const sach_repair_result *sach_normaliser_last_repair(const sach_normaliser *n);
 
 /** Frees a normaliser; accepts NULL. */
 SACH_API void sach_normaliser_free(sach_normaliser *n);
