@@ -216,7 +216,7 @@ START_TEST(normalise_count_names)
 	static const char *const want[SACH_NORMALISE_COUNT_FIELDS] = {
 		"utf8_repaired", "entities", "controls", "invisible", "spaces_mapped",
 		"spaces_collapsed", "spaces_trimmed", "newlines", "blank_lines",
-		"lines_joined", "fullwidth", "nf_lines", "legacy_unmapped", "mark_repairs",
+		"lines_joined", "fullwidth", "nf_lines", "legacy_unmapped", "mojibake_lines", "mark_repairs",
 		"tones_fixed", "tones_restyled", "syllables", "well_formed", "with_diacritics",
 		"old_style", "new_style", "ambiguous_tones",
 	};
@@ -249,15 +249,16 @@ START_TEST(normalise_counts_array_and_add)
 	a.fullwidth = 11;
 	a.nf_lines = 12;
 	a.legacy_unmapped = 13;
-	a.mark_repairs = 14;
-	a.tones_fixed = 15;
-	a.tones_restyled = 16;
-	a.syllables = 17;
-	a.well_formed = 18;
-	a.with_diacritics = 19;
-	a.old_style = 20;
-	a.new_style = 21;
-	a.ambiguous_tones = 22;
+	a.mojibake_lines = 14;
+	a.mark_repairs = 15;
+	a.tones_fixed = 16;
+	a.tones_restyled = 17;
+	a.syllables = 18;
+	a.well_formed = 19;
+	a.with_diacritics = 20;
+	a.old_style = 21;
+	a.new_style = 22;
+	a.ambiguous_tones = 23;
 	/* The array follows the order of the names, which is the field order. */
 	sach_normalise_counts_array(&a, arr);
 	for (i = 0; i < SACH_NORMALISE_COUNT_FIELDS; i++)
