@@ -90,16 +90,18 @@ int sach_reader_open(sach_reader **out, const char *path, const sach_reader_opti
 		return sach__error_set(SACH_EINVAL, "max record size out of range");
 	if (!opts->text_field || !*opts->text_field || !opts->id_field || !*opts->id_field)
 		return sach__error_set(SACH_EINVAL, "text and id field names must not be empty");
-	if (strcmp(opts->text_field, SACH_META_KEY) == 0)
-		return sach__error_set(SACH_EINVAL, "the text field may not be \"%s\" (reserved)",
+	if (strcmp(opts->text_field, SACH_META_KEY) == 0 || strcmp(opts->id_field, SACH_META_KEY) == 0)
+		return sach__error_set(SACH_EINVAL, "the text and id fields may not be \"%s\" (reserved)",
 				       SACH_META_KEY);
+	if (strcmp(opts->text_field, opts->id_field) == 0)
+		return sach__error_set(SACH_EINVAL, "the text and id fields must differ");
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return sach__error_nomem();
 	r->opts = *opts;
 	display = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	r->name = strdup(display);
-	r->cap = READ_CHUNK * 2;
+	r->cap = READ_CHUNK / 4; /* grows to the longest record as needed */
 	r->buf = malloc(r->cap);
 	r->tok = json_tokener_new();
 	if (r->tok)

@@ -348,6 +348,10 @@ void tool_common_finish(tool_common *c, int argc, char **argv)
 	} else if (c->on_error_quarantine_asked) {
 		tool_usage_error("--on-error quarantine needs --quarantine FILE");
 	}
+	if (strcmp(c->reader.id_field, SACH_META_KEY) == 0)
+		tool_usage_error("--id-field: '%s' cannot be used", c->reader.id_field);
+	if (strcmp(c->reader.id_field, c->reader.text_field) == 0)
+		tool_usage_error("--id-field and --text-field must differ");
 	if (!c->out_format_set)
 		c->out_format = c->reader.format;
 	if (!c->compress_set)

@@ -42,14 +42,15 @@ typedef struct sach_normalise_options {
 	sach_entities entities;     /* default ALL: see README, "Entities" */
 	sach_nf form;               /* default NFC */
 	bool fold_fullwidth;        /* U+FF01-FF5E and U+FFE0-FFE6 to ASCII/Latin-1 */
-	bool remove_controls;       /* C0 (not TAB/LF/CR), DEL, C1 */
+	bool remove_controls;       /* C0 (not TAB/LF/CR/VT/FF), DEL, C1 (not NEL) */
 	bool remove_invisible;      /* ZWSP, BOM, LRM/RLM, WJ, bidi controls; ZWJ/ZWNJ
 				       only between characters of non-joining scripts */
 	bool map_spaces;            /* every Unicode space and TAB to ' ' */
 	bool collapse_spaces;       /* runs of spaces to one */
 	bool trim_lines;            /* no spaces at line starts and ends, no blank
 				       lines at the start and end of the text */
-	bool unify_newlines;        /* CRLF, CR, VT, FF, U+2028, U+2029 to LF */
+	bool unify_newlines;        /* CRLF, CR, VT, FF, NEL, U+2028 to LF; U+2029
+				       (paragraph separator) to a blank line */
 	int max_blank_lines;        /* blank lines allowed in a row; -1 = no limit */
 	bool single_line;           /* line breaks become spaces (one doc per line) */
 	bool reject_invalid_utf8;   /* SACH_EUTF8 instead of repairing to U+FFFD */
