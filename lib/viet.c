@@ -1403,19 +1403,24 @@ static int put_cluster(sach_buf *b, uint32_t base, uint32_t *m, int nm,
 				*changed = 1;
 			}
 		}
+		/* Only marks of the same combining class (230) can stand in the
+		 * wrong order for NFC: acute/grave/hook/tilde before circumflex or
+		 * breve. The dot below (220) and the horn (216) are put in order by
+		 * NFC's canonical reordering, so "e + dot + circumflex" (canonical
+		 * NFD, as macOS writes it) is not a repair. */
 		for (k = 0; k < nm; k++) {
-			if (is_tone_mark(m[k]))
+			if (is_tone_mark(m[k]) && m[k] != 0x0323)
 				seen_tone = 1;
-			else if (is_quality_mark(m[k]) && seen_tone)
+			else if ((m[k] == 0x0302 || m[k] == 0x0306) && seen_tone)
 				tone_before_quality = 1;
 		}
 		/* precomposed toned plain vowel + quality mark: split it */
-		if (((info >> 4) & 7) && (info & 0x0F) != ID_AW &&
+		if (((info >> 4) & 7) && ((info >> 4) & 7) != 5 && (info & 0x0F) != ID_AW &&
 		    (info & 0x0F) != ID_AA && (info & 0x0F) != ID_EE &&
 		    (info & 0x0F) != ID_OO && (info & 0x0F) != ID_OW &&
 		    (info & 0x0F) != ID_UW) {
 			for (k = 0; k < nm; k++)
-				if (is_quality_mark(m[k]))
+				if (m[k] == 0x0302 || m[k] == 0x0306)
 					break;
 			if (k < nm) {
 				unsigned id = info & 0x0F;

@@ -626,8 +626,10 @@ START_TEST(test_repair_order)
 	/* tone typed before the circumflex / breve / horn */
 	expect_repair("Tie\u0301\u0302ng", "Tie\u0302\u0301ng", 1);
 	expect_repair("a\u0300\u0306n", "a\u0306\u0300n", 1);
-	expect_repair("o\u0309\u031B", "o\u031B\u0309", 1);
-	expect_repair("Vie\u0323\u0302t", "Vie\u0302\u0323t", 1);
+	/* Marks of different combining classes are NFC's to order: the horn
+	 * (216) and the dot below (220) come first in canonical order anyway. */
+	expect_repair("o\u0309\u031B", "o\u0309\u031B", 0);
+	expect_repair("Vie\u0323\u0302t", "Vie\u0323\u0302t", 0);
 	/* what NFC leaves of it: precomposed toned vowel + circumflex */
 	expect_repair("Ti\u00e9\u0302ng", "Tie\u0302\u0301ng", 1);
 	expect_repair("TI\u00c9\u0302NG", "TIE\u0302\u0301NG", 1);
