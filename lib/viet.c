@@ -7,6 +7,24 @@
  * characters), so the text functions allocate nothing per token: they only
  * grow the caller's output buffer.
  *
+ * The text functions avoid that full decoding where they can, with the
+ * same results (tests/unit/check_viet.c checks the text walks against the
+ * token functions):
+ *  - retone_text without counts looks only at letters with a tone mark (a
+ *    token without one never changes), found 64 bytes at a time with SSE2;
+ *    a mark with no vowel next to it cannot move, and for the others the
+ *    vowel run around the mark decides (mark_unchanged()); only tokens that
+ *    may change are analysed, and the output is written from the first
+ *    change on (sach__viet_retone_text_lazy() skips even the copy);
+ *  - retone_text with counts parses each token in one pass (count_fast())
+ *    and keeps a memo of repeated tokens;
+ *  - fold_key lowercases 16 bytes at a time where nothing else happens;
+ *  - skeleton lowercases runs of ASCII 16 bytes at a time, and
+ *    repair_marks skips, 16 bytes at a time, everything but the few lead
+ *    bytes it may repair.
+ * The class table of viet_tables.h (sach__viet_cls) gives each character's
+ * letter id, tone, case, base byte, lowercase and flags in one lookup.
+ *
  * Letter ids (see viet_tables.h): 1 a, 2 a-breve, 3 a-circumflex, 4 e,
  * 5 e-circumflex, 6 i, 7 o, 8 o-circumflex, 9 o-horn, 10 u, 11 u-horn, 12 y,
  * 13 d-stroke. In the "base" string of a token ASCII letters stand for
@@ -22,6 +40,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #define MAXC SACH_VIET_MAX_LETTERS
 #define BAD_CP 0xFFFFFFFFu
@@ -237,6 +259,83 @@ static int is_vowel_id(unsigned id)
 	return id >= ID_A && id <= ID_Y;
 }
 
+#define CLS_LETTER SACH__VIET_CLS_LETTER
+#define CLS_FOREIGN SACH__VIET_CLS_FOREIGN
+#define CLS_APOS SACH__VIET_CLS_APOS
+#define CLS_DIACRITIC SACH__VIET_CLS_DIACRITIC
+#define CLS_MARK SACH__VIET_CLS_MARK
+#define CLS_Y SACH__VIET_CLS_Y
+#define CLS_VOWEL SACH__VIET_CLS_VOWEL
+#define CLS_SPACE SACH__VIET_CLS_SPACE
+#define CLS_LOWER(cls) ((cls) >> SACH__VIET_CLS_LOWER_SHIFT)
+#define CLS_1E 0x800 /* index of U+1E00 in sach__viet_cls */
+
+/* Class of code point cp (BAD_CP allowed) for token scanning. */
+static unsigned cp_cls(uint32_t cp)
+{
+	if (cp < CLS_1E)
+		return sach__viet_cls[cp];
+	if (cp >= SACH__VIET_CLS_1E_FIRST && cp <= SACH__VIET_CLS_1E_FIRST + 0xFF)
+		return sach__viet_cls[CLS_1E + cp - SACH__VIET_CLS_1E_FIRST];
+	return cp == 0x2019 ? CLS_APOS : 0;
+}
+
+/*
+ * Class of the character at s (n > 0 bytes left) for token scanning (see
+ * viet_tables.h): info byte, base byte, CLS_* flags; CLS_APOS also for
+ * U+2019. *used gets the character's length (1 for an invalid byte, whose
+ * class is 0).
+ */
+static inline unsigned char_cls(const unsigned char *s, size_t n, size_t *used)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80) {
+		*used = 1;
+		return sach__viet_cls[c];
+	}
+	if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+		*used = 2;
+		return sach__viet_cls[((c & 0x1F) << 6) | (s[1] & 0x3F)];
+	}
+	if (c == 0xE1 && n >= 3 && (s[1] & 0xFC) == 0xB8 && (s[2] & 0xC0) == 0x80) {
+		*used = 3;
+		return sach__viet_cls[CLS_1E | ((s[1] & 0x03) << 6) | (s[2] & 0x3F)];
+	}
+	return cp_cls(u8_decode(s, n, used));
+}
+
+/*
+ * Class of the character at s when at least 3 bytes are left: one table
+ * lookup for ASCII, two-byte characters and U+1E00-U+1EFF; the length is
+ * then char_len4(s[0]). Returns 0 for anything else (an invalid sequence,
+ * another character), which the caller decodes with char_cls(); also for
+ * ASCII characters of class 0. The length is computed from the lead byte,
+ * not looked up: scanning loops carry it from one character to the next.
+ * (A branch-free form of this ran slower on Vietnamese text.)
+ */
+static inline unsigned char_cls4(const unsigned char *s)
+{
+	uint32_t c = s[0], d, e;
+
+	if (c < 0x80)
+		return sach__viet_cls[c];
+	d = s[1];
+	if (c - 0xC2 < 0x1E)
+		return (d & 0xC0) == 0x80 ? sach__viet_cls[((c & 0x1F) << 6) | (d & 0x3F)] : 0;
+	e = s[2];
+	if (c == 0xE1 && (d & 0xFC) == 0xB8 && (e & 0xC0) == 0x80)
+		return sach__viet_cls[CLS_1E | ((d & 0x03) << 6) | (e & 0x3F)];
+	return 0;
+}
+
+/* Length of the character whose lead byte is c, when char_cls4() gave a
+ * class for it. */
+static inline size_t char_len4(unsigned c)
+{
+	return 1 + (c >= 0xC0) + (c >= 0xE0);
+}
+
 /*
  * Scans the letter token at the start of text (letters, and apostrophes
  * between two letters; see is_apostrophe()) and decodes it into *t in the same
@@ -247,77 +346,51 @@ static int is_vowel_id(unsigned id)
 static size_t tok_scan(const char *text, size_t len, tok *t)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, used;
+	size_t i = 0, used = 1;
+	unsigned all = 0;
+	int k = 0, too_long = 0, nmarks = 0;
 
-	t->n = 0;
-	t->too_long = t->foreign = t->diacritic = t->nmarks = t->has_y = 0;
 	while (i < len) {
-		uint32_t cp;
-		unsigned info;
-		int k = t->n, apos = 0;
+		unsigned cls = 0;
 
-		if (s[i] < 0x80) {
-			cp = s[i];
-			used = 1;
-			if (!is_ascii_alpha(cp)) {
-				if (cp != '\'')
-					break;
-				apos = 1;
-			}
-		} else {
-			cp = u8_decode(s + i, len - i, &used);
-			if (!is_letter(cp)) {
-				if (cp != 0x2019)
-					break;
-				apos = 1;
-			}
-		}
-		if (apos) {
+		if (i + 4 <= len && (cls = char_cls4(s + i)) != 0)
+			used = char_len4(s[i]);
+		else
+			cls = char_cls(s + i, len - i, &used);
+		if (!(cls & CLS_LETTER)) {
 			size_t u2;
 
 			/* an apostrophe stays only between two letters */
-			if (i == 0 || i + used >= len ||
-			    !is_letter(u8_decode(s + i + used, len - i - used, &u2)))
+			if (!(cls & CLS_APOS) || i == 0 || i + used >= len ||
+			    !(char_cls(s + i + used, len - i - used, &u2) & CLS_LETTER))
 				break;
+			cls = '\'' << 8;
 		}
 		if (k == MAXC) {
-			t->too_long = 1;
-			if (cp >= 0x80 && viet_info(cp))
-				t->diacritic = 1;
+			too_long = 1;
+			all |= cls & CLS_DIACRITIC;
 			i += used;
 			continue;
 		}
 		t->off[k] = (uint32_t)i;
-		t->apos[k] = (unsigned char)apos;
-		t->tone[k] = 0;
-		t->upper[k] = 0;
-		t->id[k] = 0;
-		info = viet_info(cp);
-		if (info) {
-			t->id[k] = (unsigned char)(info & 0x0F);
-			t->tone[k] = (unsigned char)((info >> 4) & 0x07);
-			t->upper[k] = (unsigned char)(info >> 7);
-			t->base[k] = id_base[info & 0x0F];
-			if (cp >= 0x80)
-				t->diacritic = 1;
-			if (t->tone[k])
-				t->nmarks++;
-			if ((info & 0x0F) == ID_Y)
-				t->has_y = 1;
-		} else if (cp < 0x80 && !apos) {
-			t->base[k] = (unsigned char)(cp | 0x20);
-			t->upper[k] = cp < 'a';
-		} else if (apos) {
-			t->base[k] = '\'';
-		} else {
-			t->base[k] = '?';
-			t->foreign = 1;
-		}
-		t->n++;
+		t->apos[k] = !(cls & CLS_LETTER);
+		t->id[k] = (unsigned char)(cls & 0x0F);
+		t->tone[k] = (unsigned char)((cls >> 4) & 0x07);
+		t->upper[k] = (unsigned char)((cls >> 7) & 1);
+		t->base[k] = (unsigned char)(cls >> 8);
+		nmarks += !!(cls & CLS_MARK);
+		all |= cls;
+		k++;
 		i += used;
 	}
-	t->off[t->n] = (uint32_t)i;
-	t->base[t->n] = '\0';
+	t->n = k;
+	t->too_long = too_long;
+	t->foreign = !!(all & CLS_FOREIGN);
+	t->diacritic = !!(all & CLS_DIACRITIC);
+	t->nmarks = nmarks;
+	t->has_y = !!(all & CLS_Y);
+	t->off[k] = (uint32_t)i;
+	t->base[k] = '\0';
 	return i;
 }
 
@@ -342,110 +415,86 @@ static size_t tok_scan(const char *text, size_t len, tok *t)
 #define K1(a) ((a) * 169)
 #define K2(a, b) ((a) * 169 + (b) * 13)
 #define K3(a, b, c) ((a) * 169 + (b) * 13 + (c))
+#define NVSEQ 54 /* entries of vseqs[] */
 
 /*
  * Written vowel sequences (VIETNAMESE.md 3.1): allowed codas, flags and the
  * index of the vowel that carries the tone mark (Unikey's rule, 1.2): open
- * syllable old style, open new style, closed syllable. Sorted by key for
- * binary search; sach__viet_check_tables() verifies the order.
+ * syllable old style, open new style, closed syllable. Indexed directly by
+ * the key of the sequence (K1/K2/K3: letter ids in base 13); nv == 0 marks
+ * a key that is not a sequence. sach__viet_check_tables() verifies that
+ * every entry's nv matches its key.
  */
-static const struct vseq {
-	uint16_t key;
+struct vseq {
 	uint8_t nv;
 	uint8_t codas;
 	uint8_t flags;
 	uint8_t t_old, t_new, t_closed;
-} vseqs[] = {
-	{ K1(ID_A), 1, CO_ALL, 0, 0, 0, 0 },
-	{ K2(ID_A, ID_I), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_A, ID_O), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_A, ID_U), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_A, ID_Y), 2, 0, 0, 0, 0, 0 },
-	{ K1(ID_AW), 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 0, 0, 0 },
-	{ K1(ID_AA), 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 0, 0, 0 },
-	{ K2(ID_AA, ID_U), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_AA, ID_Y), 2, 0, 0, 0, 0, 0 },
-	{ K1(ID_E), 1, CO_ALL, 0, 0, 0, 0 },
-	{ K2(ID_E, ID_O), 2, 0, 0, 0, 0, 0 },
-	{ K1(ID_EE), 1, CO_C | CO_CH | CO_M | CO_N | CO_NH | CO_P | CO_T, 0, 0, 0, 0 },
-	{ K2(ID_EE, ID_U), 2, 0, 0, 0, 0, 0 },
-	{ K1(ID_I), 1, CO_C | CO_CH | CO_M | CO_N | CO_NH | CO_P | CO_T, 0, 0, 0, 0 },
-	{ K2(ID_I, ID_A), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_I, ID_EE), 2, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 1, 1, 1 },
-	{ K3(ID_I, ID_EE, ID_U), 3, 0, 0, 1, 1, 1 },
-	{ K2(ID_I, ID_U), 2, 0, 0, 0, 0, 0 },
-	{ K1(ID_O), 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, 0, 0, 0, 0 },
-	{ K2(ID_O, ID_A), 2, CO_ALL, VS_MEDIAL | VS_STYLED, 0, 1, 1 },
-	{ K3(ID_O, ID_A, ID_I), 3, 0, VS_MEDIAL, 1, 1, 1 },
-	{ K3(ID_O, ID_A, ID_Y), 3, 0, VS_MEDIAL, 1, 1, 1 },
-	{ K2(ID_O, ID_AW), 2, CO_C | CO_M | CO_N | CO_NG | CO_T, VS_NEEDS_CODA | VS_MEDIAL, 1, 1, 1 },
-	{ K2(ID_O, ID_E), 2, CO_N | CO_T, VS_MEDIAL | VS_STYLED, 0, 1, 1 },
-	{ K3(ID_O, ID_E, ID_O), 3, 0, VS_MEDIAL, 1, 1, 1 },
-	{ K2(ID_O, ID_I), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_O, ID_O), 2, CO_C | CO_NG, VS_NEEDS_CODA, 1, 1, 1 },
-	{ K1(ID_OO), 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, 0, 0, 0, 0 },
-	{ K2(ID_OO, ID_I), 2, 0, 0, 0, 0, 0 },
-	{ K1(ID_OW), 1, CO_M | CO_N | CO_P | CO_T, 0, 0, 0, 0 },
-	{ K2(ID_OW, ID_I), 2, 0, 0, 0, 0, 0 },
-	{ K1(ID_U), 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, 0, 0, 0, 0 },
-	{ K2(ID_U, ID_A), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_U, ID_AA), 2, CO_N | CO_NG | CO_T, VS_NEEDS_CODA | VS_MEDIAL, 1, 1, 1 },
-	{ K3(ID_U, ID_AA, ID_Y), 3, 0, VS_MEDIAL, 1, 1, 1 },
-	{ K2(ID_U, ID_EE), 2, CO_C | CO_CH | CO_N | CO_NH, VS_MEDIAL, 1, 1, 1 },
-	{ K2(ID_U, ID_I), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_U, ID_OO), 2, CO_C | CO_M | CO_N | CO_NG | CO_T, VS_NEEDS_CODA, 1, 1, 1 },
-	{ K3(ID_U, ID_OO, ID_I), 3, 0, 0, 1, 1, 1 },
-	{ K2(ID_U, ID_OW), 2, 0, VS_MEDIAL, 1, 1, 1 },
-	{ K2(ID_U, ID_Y), 2, CO_C | CO_CH | CO_N | CO_NH | CO_P | CO_T, VS_MEDIAL | VS_STYLED, 0, 1, 1 },
-	{ K3(ID_U, ID_Y, ID_A), 3, 0, VS_MEDIAL, 1, 1, 1 },
-	{ K3(ID_U, ID_Y, ID_EE), 3, CO_N | CO_T, VS_NEEDS_CODA | VS_MEDIAL, 2, 2, 2 },
-	{ K3(ID_U, ID_Y, ID_U), 3, 0, VS_MEDIAL, 1, 1, 1 },
-	{ K1(ID_UW), 1, CO_C | CO_M | CO_N | CO_NG | CO_T, 0, 0, 0, 0 },
-	{ K2(ID_UW, ID_A), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_UW, ID_I), 2, 0, 0, 0, 0, 0 },
-	{ K2(ID_UW, ID_OW), 2, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 1, 1, 1 },
-	{ K3(ID_UW, ID_OW, ID_I), 3, 0, 0, 1, 1, 1 },
-	{ K3(ID_UW, ID_OW, ID_U), 3, 0, 0, 1, 1, 1 },
-	{ K2(ID_UW, ID_U), 2, 0, 0, 0, 0, 0 },
-	{ K1(ID_Y), 1, CO_T, 0, 0, 0, 0 },
-	{ K2(ID_Y, ID_EE), 2, CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 1, 1, 1 },
-	{ K3(ID_Y, ID_EE, ID_U), 3, 0, 0, 1, 1, 1 },
 };
 
-#define NVSEQ (sizeof(vseqs) / sizeof(vseqs[0]))
+#define NVKEYS (K3(ID_Y, ID_Y, ID_Y) + 1)
 
+static const struct vseq vseqs[NVKEYS] = {
+	[K1(ID_A)] = { 1, CO_ALL, 0, 0, 0, 0 },
+	[K2(ID_A, ID_I)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_A, ID_O)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_A, ID_U)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_A, ID_Y)] = { 2, 0, 0, 0, 0, 0 },
+	[K1(ID_AW)] = { 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 0, 0, 0 },
+	[K1(ID_AA)] = { 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 0, 0, 0 },
+	[K2(ID_AA, ID_U)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_AA, ID_Y)] = { 2, 0, 0, 0, 0, 0 },
+	[K1(ID_E)] = { 1, CO_ALL, 0, 0, 0, 0 },
+	[K2(ID_E, ID_O)] = { 2, 0, 0, 0, 0, 0 },
+	[K1(ID_EE)] = { 1, CO_C | CO_CH | CO_M | CO_N | CO_NH | CO_P | CO_T, 0, 0, 0, 0 },
+	[K2(ID_EE, ID_U)] = { 2, 0, 0, 0, 0, 0 },
+	[K1(ID_I)] = { 1, CO_C | CO_CH | CO_M | CO_N | CO_NH | CO_P | CO_T, 0, 0, 0, 0 },
+	[K2(ID_I, ID_A)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_I, ID_EE)] = { 2, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 1, 1, 1 },
+	[K3(ID_I, ID_EE, ID_U)] = { 3, 0, 0, 1, 1, 1 },
+	[K2(ID_I, ID_U)] = { 2, 0, 0, 0, 0, 0 },
+	[K1(ID_O)] = { 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, 0, 0, 0, 0 },
+	[K2(ID_O, ID_A)] = { 2, CO_ALL, VS_MEDIAL | VS_STYLED, 0, 1, 1 },
+	[K3(ID_O, ID_A, ID_I)] = { 3, 0, VS_MEDIAL, 1, 1, 1 },
+	[K3(ID_O, ID_A, ID_Y)] = { 3, 0, VS_MEDIAL, 1, 1, 1 },
+	[K2(ID_O, ID_AW)] = { 2, CO_C | CO_M | CO_N | CO_NG | CO_T, VS_NEEDS_CODA | VS_MEDIAL, 1, 1, 1 },
+	[K2(ID_O, ID_E)] = { 2, CO_N | CO_T, VS_MEDIAL | VS_STYLED, 0, 1, 1 },
+	[K3(ID_O, ID_E, ID_O)] = { 3, 0, VS_MEDIAL, 1, 1, 1 },
+	[K2(ID_O, ID_I)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_O, ID_O)] = { 2, CO_C | CO_NG, VS_NEEDS_CODA, 1, 1, 1 },
+	[K1(ID_OO)] = { 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, 0, 0, 0, 0 },
+	[K2(ID_OO, ID_I)] = { 2, 0, 0, 0, 0, 0 },
+	[K1(ID_OW)] = { 1, CO_M | CO_N | CO_P | CO_T, 0, 0, 0, 0 },
+	[K2(ID_OW, ID_I)] = { 2, 0, 0, 0, 0, 0 },
+	[K1(ID_U)] = { 1, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, 0, 0, 0, 0 },
+	[K2(ID_U, ID_A)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_U, ID_AA)] = { 2, CO_N | CO_NG | CO_T, VS_NEEDS_CODA | VS_MEDIAL, 1, 1, 1 },
+	[K3(ID_U, ID_AA, ID_Y)] = { 3, 0, VS_MEDIAL, 1, 1, 1 },
+	[K2(ID_U, ID_EE)] = { 2, CO_C | CO_CH | CO_N | CO_NH, VS_MEDIAL, 1, 1, 1 },
+	[K2(ID_U, ID_I)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_U, ID_OO)] = { 2, CO_C | CO_M | CO_N | CO_NG | CO_T, VS_NEEDS_CODA, 1, 1, 1 },
+	[K3(ID_U, ID_OO, ID_I)] = { 3, 0, 0, 1, 1, 1 },
+	[K2(ID_U, ID_OW)] = { 2, 0, VS_MEDIAL, 1, 1, 1 },
+	[K2(ID_U, ID_Y)] = { 2, CO_C | CO_CH | CO_N | CO_NH | CO_P | CO_T, VS_MEDIAL | VS_STYLED, 0, 1, 1 },
+	[K3(ID_U, ID_Y, ID_A)] = { 3, 0, VS_MEDIAL, 1, 1, 1 },
+	[K3(ID_U, ID_Y, ID_EE)] = { 3, CO_N | CO_T, VS_NEEDS_CODA | VS_MEDIAL, 2, 2, 2 },
+	[K3(ID_U, ID_Y, ID_U)] = { 3, 0, VS_MEDIAL, 1, 1, 1 },
+	[K1(ID_UW)] = { 1, CO_C | CO_M | CO_N | CO_NG | CO_T, 0, 0, 0, 0 },
+	[K2(ID_UW, ID_A)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_UW, ID_I)] = { 2, 0, 0, 0, 0, 0 },
+	[K2(ID_UW, ID_OW)] = { 2, CO_C | CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 1, 1, 1 },
+	[K3(ID_UW, ID_OW, ID_I)] = { 3, 0, 0, 1, 1, 1 },
+	[K3(ID_UW, ID_OW, ID_U)] = { 3, 0, 0, 1, 1, 1 },
+	[K2(ID_UW, ID_U)] = { 2, 0, 0, 0, 0, 0 },
+	[K1(ID_Y)] = { 1, CO_T, 0, 0, 0, 0 },
+	[K2(ID_Y, ID_EE)] = { 2, CO_M | CO_N | CO_NG | CO_P | CO_T, VS_NEEDS_CODA, 1, 1, 1 },
+	[K3(ID_Y, ID_EE, ID_U)] = { 3, 0, 0, 1, 1, 1 },
+};
+
+/* The sequence with key `key` (< NVKEYS), or NULL. */
 static const struct vseq *vseq_find(unsigned key)
 {
-	size_t lo = 0, hi = NVSEQ;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (vseqs[mid].key == key)
-			return &vseqs[mid];
-		if (vseqs[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-int sach__viet_check_tables(void)
-{
-	size_t i;
-
-	for (i = 1; i < NVSEQ; i++)
-		if (vseqs[i - 1].key >= vseqs[i].key)
-			return -1;
-	for (i = 0; i < NVSEQ; i++) {
-		unsigned k = vseqs[i].key;
-		unsigned nv = (k % 13 ? 3u : (k / 13) % 13 ? 2u : 1u);
-
-		if (nv != vseqs[i].nv || vseq_find(k) != &vseqs[i])
-			return -1;
-	}
-	return 0;
+	return vseqs[key].nv ? &vseqs[key] : NULL;
 }
 
 /* Onset classes for the spelling rules. */
@@ -516,6 +565,62 @@ static unsigned coda_bit(const unsigned char *b, int len)
 	return 0;
 }
 
+/*
+ * onset_class() and coda_bit() as one table lookup each, for count_fast():
+ * the base bytes packed into a key (first byte lowest), hashed by a
+ * multiplication into 64 (16) slots that hold the key and its class. The
+ * multipliers give no collision (a collision would be a duplicate
+ * initializer, which -Woverride-init reports); sach__viet_check_tables()
+ * checks the tables against the functions.
+ */
+#define BKEY1(a) ((uint32_t)(a))
+#define BKEY2(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8)
+#define BKEY3(a, b, c) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16)
+#define ONSET_SLOT(k) ((uint32_t)((k) * 0x9E377D47u) >> 26)
+#define CODA_SLOT(k) ((uint32_t)((k) * 0x9E37A6BFu) >> 28)
+
+static const struct bslot {
+	uint32_t key;
+	uint8_t cls;
+} onset_tab[64] = {
+#define O(k, c) [ONSET_SLOT(k)] = { (k), (c) }
+	O(BKEY1('k'), OC_KNOWN | OC_FRONT), O(BKEY1('c'), OC_KNOWN | OC_BACK),
+	O(BKEY1('g'), OC_KNOWN | OC_BACK), O(BKEY1('b'), OC_KNOWN | OC_LABIAL),
+	O(BKEY1('m'), OC_KNOWN | OC_LABIAL), O(BKEY1('p'), OC_KNOWN | OC_LABIAL),
+	O(BKEY1('v'), OC_KNOWN | OC_LABIAL), O(BKEY1('d'), OC_KNOWN),
+	O(BKEY1('h'), OC_KNOWN), O(BKEY1('l'), OC_KNOWN), O(BKEY1('n'), OC_KNOWN),
+	O(BKEY1('r'), OC_KNOWN), O(BKEY1('s'), OC_KNOWN), O(BKEY1('t'), OC_KNOWN),
+	O(BKEY1('x'), OC_KNOWN), O(BKEY1(B_DD), OC_KNOWN),
+	O(BKEY2('g', 'h'), OC_KNOWN | OC_FRONT), O(BKEY2('n', 'g'), OC_KNOWN | OC_BACK),
+	O(BKEY2('p', 'h'), OC_KNOWN | OC_LABIAL), O(BKEY2('k', 'h'), OC_KNOWN),
+	O(BKEY2('n', 'h'), OC_KNOWN), O(BKEY2('t', 'h'), OC_KNOWN),
+	O(BKEY2('t', 'r'), OC_KNOWN), O(BKEY2('c', 'h'), OC_KNOWN),
+	O(BKEY3('n', 'g', 'h'), OC_KNOWN | OC_FRONT)
+#undef O
+}, coda_tab[16] = {
+#define C(k, c) [CODA_SLOT(k)] = { (k), (c) }
+	C(BKEY1('c'), CO_C), C(BKEY1('m'), CO_M), C(BKEY1('n'), CO_N),
+	C(BKEY1('p'), CO_P), C(BKEY1('t'), CO_T), C(BKEY2('c', 'h'), CO_CH),
+	C(BKEY2('n', 'g'), CO_NG), C(BKEY2('n', 'h'), CO_NH)
+#undef C
+};
+
+/* The class of onset key k (1-3 bytes), or 0. */
+static inline unsigned onset_lookup(uint32_t k)
+{
+	const struct bslot *e = &onset_tab[ONSET_SLOT(k)];
+
+	return e->key == k ? e->cls : 0;
+}
+
+/* The coda bit of coda key k (1-2 bytes), or 0. */
+static inline unsigned coda_lookup(uint32_t k)
+{
+	const struct bslot *e = &coda_tab[CODA_SLOT(k)];
+
+	return e->key == k ? e->cls : 0;
+}
+
 /* The parse of a decoded token. */
 typedef struct parse {
 	int parsed;
@@ -528,6 +633,7 @@ typedef struct parse {
 	int vs, ve;       /* vowel sequence: characters [vs, ve); coda [ve, n) */
 	unsigned coda;    /* CO_* bit, 0 if open */
 	const struct vseq *seq;
+	unsigned key;      /* key of the vowel sequence */
 	int tone;         /* the tone (first mark) */
 	int nmarks;       /* characters carrying a tone mark */
 	int tone_at;      /* first marked character, -1 */
@@ -621,6 +727,7 @@ static const char *split(const tok *t, parse *p)
 		key *= 169;
 	else if (ve - vs == 2)
 		key *= 13;
+	p->key = key;
 	p->seq = vseq_find(key);
 	if (!p->seq)
 		return "unknown vowel sequence";
@@ -640,7 +747,7 @@ static const char *rules(const tok *t, const parse *p)
 	if (!p->coda && (q->flags & VS_NEEDS_CODA))
 		return "this vowel needs a coda";
 	if (p->coda) {
-		int quyn = p->onset_qu && q->key == K1(ID_Y) &&
+		int quyn = p->onset_qu && p->key == K1(ID_Y) &&
 			   (p->coda == CO_N || p->coda == CO_NH);
 
 		if (!quyn && !(q->codas & p->coda))
@@ -989,12 +1096,785 @@ int sach_viet_retone(const char *text, size_t len, sach_tone_style style,
 /* ------------------------------------------------------------------ */
 /* Text walking                                                        */
 
+/*
+ * Class of the character that ends just before p (p > lo, where lo and p
+ * are character boundaries of the forward decoding from lo), as forward
+ * decoding sees it; *start gets its first byte. A lead byte always starts
+ * a character (invalid bytes are taken one at a time), so the character
+ * is the nearest lead byte's sequence when that ends exactly at p, else
+ * the single invalid byte p - 1.
+ */
+static unsigned char_cls_before(const unsigned char *s, size_t lo, size_t p,
+				size_t *start)
+{
+	size_t j = p - 1, used;
+	uint32_t cp;
+
+	if (s[j] < 0x80) {
+		*start = j;
+		return sach__viet_cls[s[j]];
+	}
+	while (j > lo && p - j < 4 && (s[j] & 0xC0) == 0x80)
+		j--;
+	if ((s[j] & 0xC0) != 0x80) {
+		cp = u8_decode(s + j, p - j, &used);
+		if (cp != BAD_CP && used == p - j) {
+			*start = j;
+			return cp_cls(cp);
+		}
+	}
+	*start = p - 1;
+	return 0;
+}
+
+/* char_cls_before() with the common cases inline: an ASCII character, a
+ * two-byte character, U+1E00-U+1EFF. */
+static inline unsigned cls_before(const unsigned char *s, size_t lo, size_t p,
+				  size_t *start)
+{
+	unsigned b1 = s[p - 1];
+
+	if (b1 < 0x80) {
+		*start = p - 1;
+		return sach__viet_cls[b1];
+	}
+	if ((b1 & 0xC0) == 0x80 && p >= lo + 2) {
+		unsigned b2 = s[p - 2];
+
+		if (b2 >= 0xC2 && b2 <= 0xDF) {
+			*start = p - 2;
+			return sach__viet_cls[((b2 & 0x1F) << 6) | (b1 & 0x3F)];
+		}
+		if ((b2 & 0xFC) == 0xB8 && p >= lo + 3 && s[p - 3] == 0xE1) {
+			*start = p - 3;
+			return sach__viet_cls[CLS_1E | ((b2 & 0x03) << 6) | (b1 & 0x3F)];
+		}
+	}
+	return char_cls_before(s, lo, p, start);
+}
+
+/*
+ * First byte of the token that holds the letter starting at p, when no
+ * token starts before lo (a character boundary that is not inside a
+ * token): walks back over letters, and over apostrophes with a letter
+ * before them.
+ */
+static size_t token_start(const unsigned char *s, size_t p, size_t lo)
+{
+	while (p > lo) {
+		size_t j, j2;
+		unsigned cls = char_cls_before(s, lo, p, &j);
+
+		if (cls & CLS_LETTER) {
+			p = j;
+		} else if ((cls & CLS_APOS) && j > lo &&
+			   (char_cls_before(s, lo, j, &j2) & CLS_LETTER)) {
+			p = j2;
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
+/* Lead bytes of the letters with a tone mark: C3 (U+00C0-U+00FF), C4 and
+ * C5 (i and u with tilde), E1 (U+1EA0-U+1EF9). */
+static int mark_lead(unsigned char c)
+{
+	return (c >= 0xC3 && c <= 0xC5) || c == 0xE1;
+}
+
+/* Class of the letter with a tone mark that starts at s + i (i < len,
+ * s[i] a mark_lead() byte), or 0 if none starts there; *mlen gets its
+ * length. Without branches on the letter's length when 3 bytes are
+ * there to look at. */
+static inline unsigned mark_at(const unsigned char *s, size_t i, size_t len, size_t *mlen)
+{
+	unsigned c = s[i], d, e, is3, ok, idx, cls;
+
+	if (i + 2 >= len) {
+		if (i + 1 >= len || c == 0xE1 || (s[i + 1] & 0xC0) != 0x80)
+			return 0;
+		*mlen = 2;
+		cls = sach__viet_cls[((c & 0x1F) << 6) | (s[i + 1] & 0x3F)];
+		return cls & CLS_MARK ? cls : 0;
+	}
+	d = s[i + 1];
+	e = s[i + 2];
+	is3 = c == 0xE1;
+	ok = is3 ? (d & 0xFC) == 0xB8 && (e & 0xC0) == 0x80 : (d & 0xC0) == 0x80;
+	idx = is3 ? CLS_1E | ((d & 0x03) << 6) | (e & 0x3F) :
+	      ((c & 0x1F) << 6) | (d & 0x3F);
+	cls = sach__viet_cls[ok ? idx : 0];
+	*mlen = 2 + is3;
+	return cls & CLS_MARK ? cls : 0;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/* 0xFF in each byte of x that lies in [lo, hi] (unsigned). */
+static inline __m128i bytes_in_range(__m128i x, unsigned char lo, unsigned char hi)
+{
+	__m128i t = _mm_sub_epi8(x, _mm_set1_epi8((char)lo));
+
+	return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)(hi - lo))), t);
+}
+#endif
+
+/*
+ * Offset of the next letter with a tone mark at or after i, or len; *mlen
+ * gets its length in bytes and *mcls its class. Only well-formed sequences
+ * count, and a lead byte always starts a character, so the letter is one
+ * the token scanner sees too. (The scalar search; with SSE2,
+ * next_suspect() looks at 64 bytes at a time instead.)
+ */
+static size_t next_mark(const unsigned char *s, size_t i, size_t len, size_t *mlen,
+			unsigned *mcls)
+{
+	for (; i < len; i++)
+		if (mark_lead(s[i]) && (*mcls = mark_at(s, i, len, mlen)) != 0)
+			return i;
+	return len;
+}
+
+/*
+ * Whether the token holding the marked vowel at [m, m + mlen) certainly
+ * stays as it is under `style`, decided from the vowel run R around it
+ * and its neighbours only (lo: a character boundary outside tokens at or
+ * before the token's start). A token changes only if split() succeeds,
+ * and then R is its one vowel run: the onset before it is a qu or gi
+ * (merged by split()) only when that letter starts the token, the syllable
+ * is closed when a letter follows R, and the mark's place is the one
+ * vseqs[] gives. So when the mark already sits there, or split() must
+ * fail, the answer is 1; a second mark in R, or a mark where the style
+ * does not want it, gives 0, and the caller analyses the whole token.
+ * (A mark in another vowel run of the token makes split() fail.) *resume
+ * gets the end of R, or a point before it where the search may go on.
+ */
+static int mark_unchanged(const unsigned char *s, size_t len, size_t lo,
+			  size_t m, size_t mlen, unsigned mcls,
+			  sach_tone_style style, size_t *resume)
+{
+	unsigned char run[8];
+	int nl = 0, nv, marks = 1, at, off = 0, coda = 0, k;
+	size_t l = m, r = m + mlen, used, j;
+	unsigned key = 0, cls, cl, cr;
+	const struct vseq *q;
+
+	/* the common case first: no vowel on either side */
+	cl = l > lo ? cls_before(s, lo, l, &j) : 0;
+	cr = r < len ? char_cls(s + r, len - r, &used) : 0;
+	*resume = r;
+	if (!((cl | cr) & CLS_VOWEL))
+		return 1; /* R is the marked vowel alone */
+	/* R: up to three vowels to the left of the mark (stored backwards
+	 * from run[3]), the mark at run[4], up to three to its right; a run
+	 * of five or more vowels never splits */
+	while (l > lo) {
+		cls = cls_before(s, lo, l, &j);
+		if (!(cls & CLS_VOWEL))
+			break;
+		if (nl == 3)
+			return 1;
+		marks += !!(cls & CLS_MARK);
+		run[3 - nl++] = (unsigned char)(cls & 0x0F);
+		l = j;
+	}
+	run[4] = (unsigned char)(mcls & 0x0F);
+	nv = nl + 1;
+	while (r < len) {
+		cls = char_cls(s + r, len - r, &used);
+		if (!(cls & CLS_VOWEL)) {
+			coda = !!(cls & CLS_LETTER);
+			break;
+		}
+		if (nv == 4)
+			return 1;
+		marks += !!(cls & CLS_MARK);
+		run[4 + nv - nl] = (unsigned char)(cls & 0x0F);
+		nv++;
+		r += used;
+		*resume = r;
+	}
+	if (marks > 1)
+		return 0;
+	/* R in order is run[4 - nl .. 4 - nl + nv); the mark at index nl */
+	off = 4 - nl;
+	at = nl;
+	/* a qu or gi onset that starts the token */
+	if (l > lo && s[l - 1] < 0x80 &&
+	    ((s[l - 1] | 0x20) == 'q' || (s[l - 1] | 0x20) == 'g')) {
+		int first = 1;
+
+		if (l - 1 > lo) {
+			cls = char_cls_before(s, lo, l - 1, &j);
+			if (cls & CLS_LETTER)
+				first = 0;
+			else if ((cls & CLS_APOS) && j > lo &&
+				 (char_cls_before(s, lo, j, &j) & CLS_LETTER))
+				first = 0;
+		}
+		if (first && (s[l - 1] | 0x20) == 'q') {
+			if (run[off] != ID_U)
+				return 1; /* q without u */
+			off++, nv--, at--;
+		} else if (first && run[off] == ID_I) {
+			if (nv >= 2 && run[off + 1] != ID_EE)
+				off++, nv--, at--;
+		}
+	}
+	if (nv < 1 || nv > 3)
+		return 1;
+	if (at < 0)
+		return 0;
+	for (k = 0; k < nv; k++)
+		key = key * 13 + run[off + k];
+	key *= nv == 1 ? 169 : nv == 2 ? 13 : 1;
+	q = vseq_find(key);
+	if (!q)
+		return 1;
+	if (coda)
+		return at == q->t_closed;
+	if (style == SACH_TONE_STYLE_OLD)
+		return at == q->t_old;
+	if (style == SACH_TONE_STYLE_NEW)
+		return at == q->t_new;
+	return at == q->t_old || at == q->t_new;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/*
+ * Bit k set when a letter with a tone mark may start at p + k (k < 16);
+ * p[0] to p[17] must be readable. Every CLS_MARK letter is found: C3 with
+ * any second byte but those of a-circumflex, e-circumflex, o-circumflex
+ * (either case), C4/C5 A8/A9 (i and u with tilde), E1 BA A0-BF and E1 BB
+ * 80-B9 (U+1EA0-U+1EF9). The other C3 letters are rare in Vietnamese text;
+ * mark_at() tells them apart.
+ */
+static inline unsigned mark_mask16(const unsigned char *p)
+{
+	__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+	__m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+	__m128i y = _mm_or_si128(x1, _mm_set1_epi8(0x20));
+	__m128i roof = _mm_or_si128(_mm_or_si128(
+		_mm_cmpeq_epi8(y, _mm_set1_epi8((char)0xA2)),
+		_mm_cmpeq_epi8(y, _mm_set1_epi8((char)0xAA))),
+		_mm_cmpeq_epi8(y, _mm_set1_epi8((char)0xB4)));
+	__m128i m, e1;
+
+	m = _mm_andnot_si128(roof, _mm_cmpeq_epi8(x0, _mm_set1_epi8((char)0xC3)));
+	m = _mm_or_si128(m, _mm_and_si128(bytes_in_range(x0, 0xC4, 0xC5),
+		_mm_cmpeq_epi8(_mm_or_si128(x1, _mm_set1_epi8(1)), _mm_set1_epi8((char)0xA9))));
+	e1 = _mm_cmpeq_epi8(x0, _mm_set1_epi8((char)0xE1));
+	m = _mm_or_si128(m, _mm_and_si128(e1, _mm_or_si128(
+		_mm_and_si128(_mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xBA)),
+			      bytes_in_range(x2, 0xA0, 0xBF)),
+		_mm_and_si128(_mm_cmpeq_epi8(x1, _mm_set1_epi8((char)0xBB)),
+			      bytes_in_range(x2, 0x80, 0xB9)))));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+/*
+ * For the 64 bytes at p (p[0] to p[80] readable): bit k set when a letter
+ * with a tone mark may start at p + k (mark_mask16()) and is not known to
+ * stand alone, that
+ * is when the character before it or the one after it may be a vowel, or
+ * k < 3 (the character before is not in view). A mark that stands alone
+ * sits on a vowel run of one, and its token cannot change (see
+ * mark_unchanged()). "May be a vowel": an ASCII vowel, or the lead byte of
+ * a Vietnamese letter outside ASCII other than d-stroke (C3-C6, E1; C4
+ * 90/91 is d-stroke); the character before p + k starts at p + k - 1
+ * unless that is a continuation byte, then at p + k - 2, else p + k - 3.
+ * Leads of other characters are taken for vowels too: that only sends a
+ * mark to the full test.
+ */
+static inline uint64_t mark_suspects64(const unsigned char *p)
+{
+	uint64_t marks = 0, vow = 0, cont = 0, e1 = 0, vnext = 0;
+	int b;
+
+	for (b = 0; b <= 4; b++) {
+		const unsigned char *q = p + 16 * b;
+		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
+		__m128i lo = _mm_or_si128(x0, _mm_set1_epi8(0x20));
+		__m128i v = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(lo, _mm_set1_epi8('a')),
+				     _mm_cmpeq_epi8(lo, _mm_set1_epi8('e'))),
+			_mm_or_si128(_mm_cmpeq_epi8(lo, _mm_set1_epi8('i')),
+				     _mm_cmpeq_epi8(lo, _mm_set1_epi8('o'))));
+		__m128i dd = _mm_and_si128(_mm_cmpeq_epi8(x0, _mm_set1_epi8((char)0xC4)),
+			_mm_cmpeq_epi8(_mm_or_si128(x1, _mm_set1_epi8(1)), _mm_set1_epi8((char)0x91)));
+		uint64_t vm;
+
+		v = _mm_or_si128(v, _mm_or_si128(_mm_cmpeq_epi8(lo, _mm_set1_epi8('u')),
+						 _mm_cmpeq_epi8(lo, _mm_set1_epi8('y'))));
+		v = _mm_or_si128(v, _mm_andnot_si128(dd, _mm_or_si128(
+			bytes_in_range(x0, 0xC3, 0xC6),
+			_mm_cmpeq_epi8(x0, _mm_set1_epi8((char)0xE1)))));
+		vm = (uint64_t)(unsigned)_mm_movemask_epi8(v);
+		if (b == 4) {
+			vnext = vm;
+			break;
+		}
+		vow |= vm << (16 * b);
+		cont |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_and_si128(x0, _mm_set1_epi8((char)0xC0)),
+			_mm_set1_epi8((char)0x80))) << (16 * b);
+		e1 |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(x0, _mm_set1_epi8((char)0xE1))) << (16 * b);
+		marks |= (uint64_t)mark_mask16(q) << (16 * b);
+	}
+	{
+		/* vowel before: start of the character ending at k - 1 */
+		uint64_t c1 = cont << 1, c2 = cont << 2;
+		uint64_t before = (~c1 & vow << 1) | (c1 & ~c2 & vow << 2) |
+				  (c1 & c2 & vow << 3) | 7;
+		/* vowel after: at k + 2, or k + 3 after an E1 lead */
+		uint64_t after2 = vow >> 2 | vnext << 62, after3 = vow >> 3 | vnext << 61;
+		uint64_t after = (~e1 & after2) | (e1 & after3);
+
+		return marks & (before | after);
+	}
+}
+#endif
+
+/*
+ * Offset of the next letter with a tone mark at or after i whose token may
+ * change under `style` (see mark_unchanged(); lo as there), or len.
+ */
+static size_t next_suspect(const unsigned char *s, size_t len, size_t i,
+			   size_t lo, sach_tone_style style)
+{
+	size_t mlen = 0;
+	unsigned mcls = 0;
+
+#if defined(__SSE2__) && defined(__GNUC__)
+	while (i < len) {
+		uint64_t mask;
+		size_t res;
+
+		if (i + 81 <= len) {
+			mask = mark_suspects64(s + i);
+		} else {
+			/* the end of the text, zero-padded: no vowel, no mark */
+			unsigned char pad[96];
+
+			memset(pad, 0, sizeof(pad));
+			memcpy(pad, s + i, len - i);
+			mask = mark_suspects64(pad);
+			if (len - i < 64)
+				mask &= ((uint64_t)1 << (len - i)) - 1;
+		}
+		while (mask) {
+			size_t p = i + (size_t)__builtin_ctzll(mask);
+
+			mask &= mask - 1;
+			mcls = mark_at(s, p, len, &mlen);
+			if (mcls && !mark_unchanged(s, len, lo, p, mlen, mcls, style, &res))
+				return p;
+		}
+		i += 64;
+	}
+#endif
+	while (i < len) {
+		size_t m = next_mark(s, i, len, &mlen, &mcls);
+
+		if (m >= len)
+			break;
+		if (!mark_unchanged(s, len, lo, m, mlen, mcls, style, &i))
+			return m;
+	}
+	return len;
+}
+
+/* Appends the change of token [q, e) (decoded in t, p) to out, with the
+ * clean text before it; the first change reserves out. */
+static int flush_change(sach_buf *out, const char *text, size_t len,
+			size_t *flushed, size_t q, size_t e, const tok *t,
+			const parse *p, int target, int *changed)
+{
+	int rc;
+
+	if (!*changed) {
+		rc = reserve_out(out, len + len / 16 + 16);
+		if (rc < 0)
+			return rc;
+		*changed = 1;
+	}
+	rc = put(out, text + *flushed, q - *flushed);
+	if (rc == 0)
+		rc = emit_token(out, text + q, t, p, target, 0, -1);
+	*flushed = e;
+	return rc;
+}
+
+/*
+ * The counts of one token for sach_viet_retone_text() without tok_scan()
+ * and analyse(), for the common case: a token of Vietnamese letters that
+ * split() takes apart and rules() accepts, with at most one mark, which
+ * `style` leaves where it is. One pass decodes the token and follows the
+ * template (onset, vowel run, coda); the tests are those of split() and
+ * rules(). Returns the token's syl_flags() with *end set; 0 for every
+ * other token, which the caller analyses in full.
+ */
+static unsigned count_fast(const unsigned char *s, size_t len, size_t q,
+			   sach_tone_style style, size_t *end)
+{
+	unsigned char inf[16], base[16];
+	unsigned all = 0, vmask = 0, mmask = 0, tone, oclass = 0, coda = 0, f;
+	unsigned key = 0, first, id1;
+	int k = 0, c, ve, no, nvr, nc, at, vs, nv, qu = 0, gi = 0, pos_old, pos_new;
+	size_t i = q, used = 1;
+	const struct vseq *v;
+
+	/* decode: classes into small arrays, vowels and marks as bit masks */
+	while (i < len) {
+		unsigned cls = 0;
+
+		if (i + 4 <= len && (cls = char_cls4(s + i)) != 0)
+			used = char_len4(s[i]);
+		else
+			cls = char_cls(s + i, len - i, &used);
+		if (!(cls & CLS_LETTER))
+			break;
+		if (k == 16)
+			return 0;
+		all |= cls;
+		inf[k] = (unsigned char)cls;
+		base[k] = (unsigned char)(cls >> 8);
+		vmask |= (unsigned)!!(cls & CLS_VOWEL) << k;
+		mmask |= (unsigned)!!(cls & CLS_MARK) << k;
+		k++;
+		i += used;
+	}
+	if (i < len && (char_cls(s + i, len - i, &used) & CLS_APOS))
+		return 0; /* maybe an apostrophe inside the token */
+	if ((all & CLS_FOREIGN) || !vmask || k > MAXC || (mmask & (mmask - 1)))
+		return 0;
+	/* the template: onset [0, c), vowels [c, ve), coda [ve, k) */
+	c = __builtin_ctz(vmask);
+	ve = c + __builtin_ctz(~(vmask >> c));
+	if (vmask >> ve)
+		return 0; /* a vowel after the coda */
+	no = c;
+	nvr = ve - c;
+	nc = k - ve;
+	at = mmask ? __builtin_ctz(mmask) : -1;
+	tone = mmask ? (inf[at] >> 4) & 7 : 0;
+	id1 = inf[c] & 0x0F;
+	/* split(): qu and gi onsets */
+	vs = c;
+	if (no == 1 && base[0] == 'q') {
+		if (id1 != ID_U)
+			return 0;
+		qu = 1;
+		vs = 2;
+	} else if (no == 1 && base[0] == 'g' && id1 == ID_I) {
+		gi = 1;
+		if (nvr >= 2 && (inf[2] & 0x0F) != ID_EE)
+			vs = 2;
+	} else if (no > 3 ||
+		   (no && (oclass = onset_lookup(BKEY3(base[0], no > 1 ? base[1] : 0,
+							   no > 2 ? base[2] : 0))) == 0)) {
+		return 0;
+	} else if (!no) {
+		oclass = OC_KNOWN;
+	}
+	nv = ve - vs;
+	if (nv < 1 || nv > 3)
+		return 0;
+	if (nc) {
+		coda = nc > 2 ? 0 : coda_lookup(BKEY2(base[ve], nc > 1 ? base[ve + 1] : 0));
+		if (!coda)
+			return 0;
+	}
+	key = (inf[vs] & 0x0F) * 169u + (nv > 1 ? (inf[vs + 1] & 0x0F) * 13u : 0) +
+	      (nv > 2 ? inf[vs + 2] & 0x0F : 0);
+	v = vseq_find(key);
+	if (!v)
+		return 0;
+	/* rules() */
+	first = inf[vs] & 0x0F;
+	if (gi && vs == 2 && first == ID_I)
+		return 0;
+	if (!coda && (v->flags & VS_NEEDS_CODA))
+		return 0;
+	if (coda) {
+		int quyn = qu && key == K1(ID_Y) && (coda == CO_N || coda == CO_NH);
+
+		if (!quyn && !(v->codas & coda))
+			return 0;
+		if ((coda & CO_STOP) && tone != SACH_TONE_ACUTE && tone != SACH_TONE_DOT)
+			return 0;
+	}
+	if ((oclass & OC_FRONT) &&
+	    first != ID_E && first != ID_EE && first != ID_I && first != ID_Y)
+		return 0;
+	if ((oclass & OC_BACK) && (first == ID_E || first == ID_EE || first == ID_I))
+		return 0;
+	if (qu && (first == ID_U || first == ID_O))
+		return 0;
+	if ((v->flags & VS_MEDIAL) && (oclass & OC_LABIAL))
+		return 0;
+	/* well-formed: the mark must stay where it is */
+	if (coda) {
+		pos_old = pos_new = vs + v->t_closed;
+	} else {
+		pos_old = vs + v->t_old;
+		pos_new = vs + v->t_new;
+	}
+	f = SACH_SYL_WELL_FORMED | SACH_SYL_PARSED |
+	    (all & CLS_DIACRITIC ? SACH_SYL_DIACRITIC : 0);
+	if (mmask) {
+		if (at != pos_old && at != pos_new)
+			return 0; /* misplaced: the token changes */
+		if ((style == SACH_TONE_STYLE_OLD && at != pos_old) ||
+		    (style == SACH_TONE_STYLE_NEW && at != pos_new))
+			return 0;
+		if (!coda && (v->flags & VS_STYLED))
+			f |= at == vs ? SACH_SYL_OLD_STYLE :
+			     at == vs + 1 ? SACH_SYL_NEW_STYLE : 0;
+	}
+	*end = i;
+	return f;
+}
+
+/* Adds the counts of one token with syl_flags() f. */
+static void add_counts(sach_viet_counts *c, unsigned f)
+{
+	c->syllables++;
+	c->well_formed += !!(f & SACH_SYL_WELL_FORMED);
+	c->whitelisted += !!(f & SACH_SYL_WHITELISTED);
+	c->diacritics += !!(f & SACH_SYL_DIACRITIC);
+	c->old_style += !!(f & SACH_SYL_OLD_STYLE);
+	c->new_style += !!(f & SACH_SYL_NEW_STYLE);
+	c->misplaced += !!(f & (SACH_SYL_MISPLACED | SACH_SYL_DOUBLED));
+	c->ambiguous += !!(f & SACH_SYL_CONFLICT);
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/*
+ * A per-call memo of token -> flags for the counts walk: words repeat, and
+ * a repeated token costs one 16-byte compare instead of a decode. Only
+ * tokens whose bytes fit in 15 and end at an ASCII character other than a
+ * letter or an apostrophe are kept (so the same bytes found again at a
+ * token start are that whole token), and only tokens the style leaves as
+ * they are. Direct-mapped, 1024 slots (about 18 KB of stack); a valid
+ * bit per slot, so setting it up costs a 128-byte clear, and texts shorter
+ * than 256 bytes do without it.
+ */
+#define TC_BITS 10
+#define TC_SIZE (1u << TC_BITS)
+
+typedef struct tcache {
+	__m128i key[TC_SIZE];
+	uint16_t val[TC_SIZE];
+	uint64_t valid[TC_SIZE / 64];
+} tcache;
+
+/* Length of the token candidate at p (p[0..15] readable, p[0] starts a
+ * letter): bytes before the first ASCII byte that is not a letter; 0 when
+ * that is not within 16 bytes or is an apostrophe. *key gets the bytes,
+ * zero-padded (a token has no NUL, so the key says its length too). */
+static inline size_t tc_candidate(const unsigned char *p, __m128i *key)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i letter = bytes_in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z');
+	__m128i ascii = _mm_cmpgt_epi8(x, _mm_set1_epi8(-1));
+	unsigned delim = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(letter, ascii));
+	size_t n;
+
+	if (!delim)
+		return 0;
+	n = (size_t)__builtin_ctz(delim);
+	if (p[n] == '\'')
+		return 0;
+	*key = _mm_and_si128(x, _mm_cmpgt_epi8(_mm_set1_epi8((char)n),
+		_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
+	return n;
+}
+
+static inline unsigned tc_slot(__m128i key)
+{
+	uint64_t w[2];
+
+	memcpy(w, &key, sizeof(w));
+	return (unsigned)((w[0] * 0x9E3779B97F4A7C15ull ^ w[1] * 0xC2B2AE3D27D4EB4Full) >>
+			  (64 - TC_BITS));
+}
+
+/* The flags of token `key` (with bit 15 set), or 0. */
+static inline unsigned tc_get(const tcache *c, __m128i key, unsigned slot)
+{
+	if (!((c->valid[slot / 64] >> (slot % 64)) & 1) ||
+	    _mm_movemask_epi8(_mm_cmpeq_epi8(c->key[slot], key)) != 0xFFFF)
+		return 0;
+	return c->val[slot];
+}
+
+static inline void tc_put(tcache *c, __m128i key, unsigned slot, unsigned f)
+{
+	c->key[slot] = key;
+	c->val[slot] = (uint16_t)(f | 0x8000);
+	c->valid[slot / 64] |= (uint64_t)1 << (slot % 64);
+}
+#endif
+
+/*
+ * The text walks of sach_viet_retone_text(). Output is lazy: text is
+ * appended to `out` only from the first token that changes, with the clean
+ * prefix before it; *changed says whether that happened (when it did not,
+ * `out` is untouched and the result is the input itself).
+ *
+ * Without counts only letters with a tone mark are looked at (a token
+ * without one never changes), and most of them are settled by
+ * mark_unchanged() (next_suspect()).
+ */
+static int retone_walk(const char *text, size_t len, sach_tone_style style,
+		       sach_buf *out, int *changed)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, floor = 0, flushed = 0;
+	int rc;
+
+	*changed = 0;
+	while (i < len) {
+		size_t q, e, m;
+		tok t;
+		parse p;
+		int target;
+
+		m = next_suspect(s, len, i, floor, style);
+		if (m >= len)
+			break;
+		q = token_start(s, m, floor);
+		e = q + tok_scan(text + q, len - q, &t);
+		i = floor = e;
+		analyse(&t, &p);
+		target = retone_target(&t, &p, style);
+		if (!retone_needed(&p, target))
+			continue;
+		rc = flush_change(out, text, len, &flushed, q, e, &t, &p, target, changed);
+		if (rc < 0)
+			return rc;
+	}
+	if (*changed)
+		return put(out, text + flushed, len - flushed);
+	return 0;
+}
+
+/*
+ * The walk with counts: every token is counted, through count_fast() when
+ * it can, a full analysis otherwise, and the memo of repeated tokens.
+ */
+static int retone_walk_counts(const char *text, size_t len,
+			      sach_tone_style style, sach_buf *out,
+			      sach_viet_counts *counts, int *changed)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, flushed = 0;
+	int rc;
+#if defined(__SSE2__) && defined(__GNUC__)
+	tcache tc;
+	int memo = len >= 256;
+
+	if (memo)
+		memset(tc.valid, 0, sizeof(tc.valid));
+#endif
+
+	*changed = 0;
+	while (i < len) {
+		size_t q, e, used;
+		unsigned f;
+		tok t;
+		parse p;
+		int target;
+#if defined(__SSE2__) && defined(__GNUC__)
+		__m128i key = _mm_setzero_si128();
+		unsigned slot = 0;
+		size_t cand = 0;
+#endif
+
+		/* find the next letter */
+		while (i < len) {
+			if (s[i] < 0x80) {
+				if (sach__viet_cls[s[i]] & CLS_LETTER)
+					break;
+				i++;
+			} else if (char_cls(s + i, len - i, &used) & CLS_LETTER) {
+				break;
+			} else {
+				i += used;
+			}
+		}
+		if (i >= len)
+			break;
+		q = i;
+#if defined(__SSE2__) && defined(__GNUC__)
+		if (memo && q + 16 <= len && (cand = tc_candidate(s + q, &key)) != 0) {
+			slot = tc_slot(key);
+			f = tc_get(&tc, key, slot);
+			if (f) {
+				add_counts(counts, f);
+				i = q + cand;
+				continue;
+			}
+		}
+#endif
+		f = count_fast(s, len, q, style, &e);
+		if (!f) {
+			e = q + tok_scan(text + q, len - q, &t);
+			analyse(&t, &p);
+			f = syl_flags(&t, &p);
+			target = retone_target(&t, &p, style);
+			if (retone_needed(&p, target)) {
+				add_counts(counts, f);
+				counts->retoned++;
+				i = e;
+				rc = flush_change(out, text, len, &flushed, q, e, &t, &p,
+						  target, changed);
+				if (rc < 0)
+					return rc;
+				continue;
+			}
+		}
+		add_counts(counts, f);
+#if defined(__SSE2__) && defined(__GNUC__)
+		if (cand && e == q + cand)
+			tc_put(&tc, key, slot, f);
+#endif
+		i = e;
+	}
+	if (*changed)
+		return put(out, text + flushed, len - flushed);
+	return 0;
+}
+
+int sach__viet_retone_text_lazy(const char *text, size_t len,
+				sach_tone_style style, sach_buf *out,
+				sach_viet_counts *counts, int *changed)
+{
+	int rc, ch = 0;
+
+	if (changed)
+		*changed = 0;
+	if ((!text && len) || !out)
+		return sach__error_set(SACH_EINVAL, "sach__viet_retone_text_lazy: NULL argument");
+	rc = check_style(style);
+	if (rc < 0)
+		return rc;
+	rc = counts ? retone_walk_counts(text, len, style, out, counts, &ch) :
+		      retone_walk(text, len, style, out, &ch);
+	if (changed)
+		*changed = ch;
+	return rc;
+}
+
 int sach_viet_retone_text(const char *text, size_t len, sach_tone_style style,
 			  sach_buf *out, sach_viet_counts *counts)
 {
-	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0;
-	int rc;
+	int rc, changed;
 
 	if ((!text && len) || !out)
 		return sach__error_set(SACH_EINVAL, "sach_viet_retone_text: NULL argument");
@@ -1004,69 +1884,11 @@ int sach_viet_retone_text(const char *text, size_t len, sach_tone_style style,
 	rc = reserve_out(out, len + len / 16 + 16);
 	if (rc < 0)
 		return rc;
-	while (i < len) {
-		size_t j = i, used, e;
-		uint32_t cp;
-		tok t;
-		parse p;
-		int target;
-		unsigned f;
-
-		/* copy a run of non-letters */
-		while (j < len) {
-			if (s[j] < 0x80) {
-				if (is_ascii_alpha(s[j]))
-					break;
-				j++;
-				continue;
-			}
-			cp = u8_decode(s + j, len - j, &used);
-			if (is_letter(cp))
-				break;
-			j += used;
-		}
-		if (j > i) {
-			rc = put(out, text + i, j - i);
-			if (rc < 0)
-				return rc;
-			i = j;
-			if (i >= len)
-				break;
-		}
-		e = i + tok_scan(text + i, len - i, &t);
-		if (!counts && t.nmarks == 0) {
-			/* no tone mark: nothing to move */
-			rc = put(out, text + i, e - i);
-			if (rc < 0)
-				return rc;
-			i = e;
-			continue;
-		}
-		analyse(&t, &p);
-		target = retone_target(&t, &p, style);
-		if (retone_needed(&p, target)) {
-			rc = emit_token(out, text + i, &t, &p, target, 0, -1);
-			if (counts)
-				counts->retoned++;
-		} else {
-			rc = put(out, text + i, e - i);
-		}
-		if (rc < 0)
-			return rc;
-		if (counts) {
-			f = syl_flags(&t, &p);
-			counts->syllables++;
-			counts->well_formed += !!(f & SACH_SYL_WELL_FORMED);
-			counts->whitelisted += !!(f & SACH_SYL_WHITELISTED);
-			counts->diacritics += !!(f & SACH_SYL_DIACRITIC);
-			counts->old_style += !!(f & SACH_SYL_OLD_STYLE);
-			counts->new_style += !!(f & SACH_SYL_NEW_STYLE);
-			counts->misplaced += !!(f & (SACH_SYL_MISPLACED | SACH_SYL_DOUBLED));
-			counts->ambiguous += !!(f & SACH_SYL_CONFLICT);
-		}
-		i = e;
-	}
-	return 0;
+	rc = counts ? retone_walk_counts(text, len, style, out, counts, &changed) :
+		      retone_walk(text, len, style, out, &changed);
+	if (rc < 0 || changed)
+		return rc;
+	return put(out, text, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1109,122 +1931,316 @@ static int put_lower_run(sach_buf *b, const unsigned char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Whether the y (any tone, ylen bytes) at p may be folded to i by
+ * sach_viet_fold_key(): it must end its token and follow a consonant (the
+ * exact test, on the parse, is in fold_token()). lo as for token_start().
+ */
+static int y_suspect(const unsigned char *s, size_t len, size_t lo, size_t p,
+		     size_t ylen)
+{
+	size_t j, used;
+	unsigned cls;
+
+	if (p <= lo)
+		return 0;
+	cls = cls_before(s, lo, p, &j);
+	if (!(cls & CLS_LETTER) || (cls & CLS_VOWEL))
+		return 0;
+	return p + ylen >= len ||
+	       !(char_cls(s + p + ylen, len - p - ylen, &used) & CLS_LETTER);
+}
+
+/* Appends the fold key form of the token [q, e) of text, decoded in t. */
+static int fold_token(sach_buf *out, const char *text, size_t q, size_t e,
+		      const tok *t)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	parse p;
+	int target, fold_y = -1;
+
+	if (t->nmarks == 0 && !t->has_y)
+		return put_lower_run(out, s + q, e - q);
+	analyse(t, &p);
+	if (t->too_long || t->foreign || !p.parsed || !p.well_formed ||
+	    p.whitelisted)
+		return put_lower_run(out, s + q, e - q);
+	target = retone_target(t, &p, SACH_TONE_STYLE_OLD);
+	/* lone i/y after a consonant onset other than qu, gi */
+	if (p.onset_len > 0 && !p.onset_qu && !p.onset_gi &&
+	    p.ve - p.vs == 1 && !p.coda && t->id[p.vs] == ID_Y)
+		fold_y = p.vs;
+	return emit_token(out, text + q, t, &p, target, 1, fold_y);
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/*
+ * sach_viet_fold_key() on the 16 bytes at p (p[-1] to p[17] readable),
+ * coming right after a character that is not a space, when the block
+ * needs no more than lowercasing in place: writes the lowercase to o and
+ * returns 16 (15 when the last byte is a space, which is left to the
+ * caller), or returns 0 with nothing written. Capitals are ASCII, Latin-1
+ * (C3 80-9E but the multiplication sign), the Vietnamese letters of
+ * U+0100-U+01B0 and U+1EA0-U+1EF9 (the last byte goes up by 1); a capital
+ * cut by the block's end, Greek and Cyrillic, NEL and NBSP, controls, two
+ * spaces in a row, E2/E3 leads (the other Unicode spaces), U+1680 and any y
+ * that may fold (an ASCII y after an ASCII consonant or d-stroke and not
+ * before an ASCII letter; y with a tone mark always) give 0.
+ */
+static inline size_t fold_block16(const unsigned char *p, char *o)
+{
+	const __m128i one = _mm_set1_epi8(1), low = _mm_set1_epi8(0x20);
+	__m128i xm = _mm_loadu_si128((const __m128i *)(const void *)(p - 1));
+	__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+	__m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+	__m128i lm = _mm_or_si128(xm, low), l0 = _mm_or_si128(x0, low);
+	__m128i l1 = _mm_or_si128(x1, low);
+	__m128i bad, t, up1, up20, up2;
+	unsigned sp;
+
+#define EQ(x, v) _mm_cmpeq_epi8((x), _mm_set1_epi8((char)(v)))
+#define OR(a, b) _mm_or_si128((a), (b))
+#define AND(a, b) _mm_and_si128((a), (b))
+	/* controls (whitespace among them), NEL, NBSP, Greek, Cyrillic,
+	 * E2/E3, U+1680 */
+	bad = bytes_in_range(x0, 0x00, 0x1F);
+	bad = OR(bad, AND(EQ(x0, 0xC2), OR(EQ(x1, 0x85), EQ(x1, 0xA0))));
+	bad = OR(bad, bytes_in_range(x0, 0xCE, 0xD4));
+	bad = OR(bad, bytes_in_range(x0, 0xE2, 0xE3));
+	bad = OR(bad, AND(EQ(x0, 0xE1), EQ(x1, 0x9A)));
+	/* y with a tone mark (C3 BD, C3 9D, E1 BB B2-B9); ASCII y after an
+	 * ASCII consonant or a d-stroke (x 90/91), not before a letter */
+	bad = OR(bad, AND(EQ(x0, 0xC3), EQ(l1, 0xBD)));
+	bad = OR(bad, AND(AND(EQ(x0, 0xE1), EQ(x1, 0xBB)), bytes_in_range(x2, 0xB2, 0xB9)));
+	t = OR(OR(EQ(lm, 'a'), EQ(lm, 'e')), OR(OR(EQ(lm, 'i'), EQ(lm, 'o')), EQ(lm, 'u')));
+	t = _mm_andnot_si128(t, bytes_in_range(lm, 'a', 'z'));
+	t = OR(t, bytes_in_range(xm, 0x90, 0x91));
+	t = AND(t, _mm_andnot_si128(bytes_in_range(l1, 'a', 'z'), EQ(l0, 'y')));
+	bad = OR(bad, t);
+	/* capitals, at their lead byte: ASCII (+0x20 there), Latin-1 but
+	 * the multiplication sign (+0x20 on the next byte), the Vietnamese
+	 * ones of U+0100-U+01B0 (+1 on the next), U+1EA0-U+1EF9 (+1 two
+	 * bytes on); the byte to change must be in the block */
+	up20 = AND(EQ(x0, 0xC3), _mm_andnot_si128(EQ(x1, 0x97), bytes_in_range(x1, 0x80, 0x9E)));
+	up1 = AND(EQ(x0, 0xC4), OR(OR(EQ(x1, 0x82), EQ(x1, 0x90)), EQ(x1, 0xA8)));
+	up1 = OR(up1, AND(EQ(x0, 0xC5), EQ(x1, 0xA8)));
+	up1 = OR(up1, AND(EQ(x0, 0xC6), OR(EQ(x1, 0xA0), EQ(x1, 0xAF))));
+	up2 = AND(AND(EQ(x0, 0xE1), EQ(AND(x2, one), 0)),
+		  OR(AND(EQ(x1, 0xBA), bytes_in_range(x2, 0xA0, 0xBF)),
+		     AND(EQ(x1, 0xBB), bytes_in_range(x2, 0x80, 0xB9))));
+	bad = OR(bad, AND(OR(up20, up1),
+			  _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1)));
+	bad = OR(bad, AND(up2,
+			  _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1)));
+	if (_mm_movemask_epi8(bad))
+		return 0;
+	sp = (unsigned)_mm_movemask_epi8(EQ(x0, ' '));
+	if (sp & (sp >> 1))
+		return 0;
+	t = AND(bytes_in_range(x0, 'A', 'Z'), low);
+	t = OR(t, AND(_mm_slli_si128(up20, 1), low));
+	t = OR(t, AND(_mm_slli_si128(up1, 1), one));
+	t = OR(t, AND(_mm_slli_si128(up2, 2), one));
+#undef EQ
+#undef OR
+#undef AND
+	_mm_storeu_si128((__m128i *)(void *)o, _mm_add_epi8(x0, t));
+	return sp & 0x8000 ? 15 : 16;
+}
+#endif
+
+/*
+ * One pass that lowercases and folds whitespace, as the key wants for
+ * every token that keeps its letters. Tokens that may change otherwise (a
+ * mark that OLD style moves, found ahead by next_suspect(); a y that may
+ * fold) are met at one of their letters: the lowercase copy written since
+ * the token's start is taken back (lowercasing keeps every character's
+ * length) and fold_token() writes the token.
+ */
 int sach_viet_fold_key(const char *text, size_t len, sach_buf *out)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, used;
-	int rc, pending_space = 0, started = 0;
+	size_t i = 0, floor = 0, ms;
+	int rc, pending = 0, started = 0;
+	char *o;
 
 	if ((!text && len) || !out)
 		return sach__error_set(SACH_EINVAL, "sach_viet_fold_key: NULL argument");
 	rc = reserve_out(out, len + 16);
 	if (rc < 0)
 		return rc;
+	ms = next_suspect(s, len, 0, 0, SACH_TONE_STYLE_OLD);
+	o = out->ptr + out->len;
 	while (i < len) {
-		uint32_t cp;
-		size_t e;
+		unsigned c = s[i], cls;
+		size_t used = 1, q, e;
 		tok t;
-		parse p;
-		int target, fold_y = -1;
 
-		cp = s[i] < 0x80 ? s[i] : u8_decode(s + i, len - i, &used);
-		if (s[i] < 0x80)
-			used = 1;
-		if (is_space(cp) && cp != BAD_CP) {
-			pending_space = started;
-			i += used;
-			continue;
+#if defined(__SSE2__) && defined(__GNUC__)
+		/* runs of text that stays as it is, 16 bytes at a time */
+		if (!pending && started) {
+			size_t n;
+
+			while (i + 18 <= len && ms >= i + 16 &&
+			       (n = fold_block16(s + i, o)) != 0) {
+				o += n;
+				i += n;
+			}
+			if (i >= len)
+				break;
+			c = s[i];
 		}
-		if (pending_space) {
-			rc = put(out, " ", 1);
-			if (rc < 0)
-				return rc;
-			pending_space = 0;
-		}
-		started = 1;
-		if (cp == BAD_CP || !is_letter(cp)) {
-			rc = cp == BAD_CP ? put(out, text + i, 1) :
-			     put_lower_run(out, s + i, used);
-			if (rc < 0)
-				return rc;
-			i += used;
-			continue;
-		}
-		e = i + tok_scan(text + i, len - i, &t);
-		if (t.nmarks == 0 && !t.has_y) {
-			/* no mark to move, no y to fold: lowercase only */
-			rc = put_lower_run(out, s + i, e - i);
-			if (rc < 0)
-				return rc;
-			i = e;
-			continue;
-		}
-		analyse(&t, &p);
-		if (t.too_long || t.foreign || !p.parsed || !p.well_formed ||
-		    p.whitelisted) {
-			rc = put_lower_run(out, s + i, e - i);
+#endif
+		if (c < 0x80) {
+			cls = sach__viet_cls[c];
+		} else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+			   (s[i + 1] & 0xC0) == 0x80) {
+			cls = sach__viet_cls[((c & 0x1F) << 6) | (s[i + 1] & 0x3F)];
+			used = 2;
+		} else if (c == 0xE1 && i + 2 < len && (s[i + 1] & 0xFC) == 0xB8 &&
+			   (s[i + 2] & 0xC0) == 0x80) {
+			cls = sach__viet_cls[CLS_1E | ((s[i + 1] & 0x03) << 6) | (s[i + 2] & 0x3F)];
+			used = 3;
 		} else {
-			target = retone_target(&t, &p, SACH_TONE_STYLE_OLD);
-			/* lone i/y after a consonant onset other than qu, gi */
-			if (p.onset_len > 0 && !p.onset_qu && !p.onset_gi &&
-			    p.ve - p.vs == 1 && !p.coda && t.id[p.vs] == ID_Y)
-				fold_y = p.vs;
-			rc = emit_token(out, text + i, &t, &p, target, 1, fold_y);
+			/* anything else keeps its bytes (an invalid byte too) */
+			uint32_t cp = u8_decode(s + i, len - i, &used);
+
+			if (cp != BAD_CP && is_space(cp)) {
+				pending = started;
+			} else {
+				if (pending)
+					*o++ = ' ';
+				pending = 0;
+				started = 1;
+				memcpy(o, s + i, used);
+				o += used;
+			}
+			i += used;
+			continue;
 		}
+		if (cls & CLS_SPACE) {
+			pending = started;
+			i += used;
+			continue;
+		}
+		if (pending)
+			*o++ = ' ';
+		pending = 0;
+		started = 1;
+		if (i != ms && (!(cls & CLS_Y) || !y_suspect(s, len, floor, i, used))) {
+			/* lowercase copy */
+			if (used == 1) {
+				*o++ = (char)(c + CLS_LOWER(cls));
+			} else if (used == 2) {
+				uint32_t cp = (((c & 0x1F) << 6) | (s[i + 1] & 0x3F)) + CLS_LOWER(cls);
+
+				o[0] = (char)(0xC0 | (cp >> 6));
+				o[1] = (char)(0x80 | (cp & 0x3F));
+				o += 2;
+			} else {
+				o[0] = (char)s[i];
+				o[1] = (char)s[i + 1];
+				o[2] = (char)(s[i + 2] + CLS_LOWER(cls));
+				o += 3;
+			}
+			i += used;
+			continue;
+		}
+		/* a token that may change: take back what was written of it */
+		q = token_start(s, i, floor);
+		o -= i - q;
+		out->len = (size_t)(o - out->ptr);
+		e = q + tok_scan(text + q, len - q, &t);
+		rc = fold_token(out, text, q, e, &t);
+		if (rc == 0)
+			rc = sach_buf_reserve(out, len - e + 16);
 		if (rc < 0)
 			return rc;
-		i = e;
+		o = out->ptr + out->len;
+		i = floor = e;
+		if (ms < e)
+			ms = next_suspect(s, len, e, e, SACH_TONE_STYLE_OLD);
 	}
+	out->len = (size_t)(o - out->ptr);
+	out->ptr[out->len] = '\0';
 	return 0;
 }
 
 int sach_viet_skeleton(const char *text, size_t len, sach_buf *out)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, used;
+	size_t i = 0;
 	int rc;
+	char *o;
 
 	if ((!text && len) || !out)
 		return sach__error_set(SACH_EINVAL, "sach_viet_skeleton: NULL argument");
+	/* no character gets longer */
 	rc = reserve_out(out, len);
 	if (rc < 0)
 		return rc;
+	o = out->ptr + out->len;
 	while (i < len) {
-		uint32_t cp;
-		unsigned info;
+		unsigned c = s[i], cls;
+		size_t used;
 
-		if (s[i] < 0x80) {
-			size_t j = i;
+		if (c < 0x80) {
+#if defined(__SSE2__) && defined(__GNUC__)
+			/* ASCII: lowercase 16 bytes at a time */
+			while (i + 16 <= len) {
+				__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 
-			/* ASCII run: lowercase in place */
-			while (j < len && s[j] < 0x80)
-				j++;
-			rc = sach_buf_reserve(out, j - i);
-			if (rc < 0)
-				return rc;
-			for (; i < j; i++) {
-				char c = (char)s[i];
-
-				out->ptr[out->len++] = (c >= 'A' && c <= 'Z') ? (char)(c + 0x20) : c;
+				if (_mm_movemask_epi8(x))
+					break;
+				x = _mm_add_epi8(x, _mm_and_si128(bytes_in_range(x, 'A', 'Z'),
+								  _mm_set1_epi8(0x20)));
+				_mm_storeu_si128((__m128i *)(void *)o, x);
+				o += 16;
+				i += 16;
 			}
-			out->ptr[out->len] = '\0';
+			if (i >= len || s[i] >= 0x80)
+				continue;
+			c = s[i];
+#endif
+			*o++ = (char)((c >= 'A' && c <= 'Z') ? c + 0x20 : c);
+			i++;
 			continue;
 		}
-		cp = u8_decode(s + i, len - i, &used);
-		info = cp == BAD_CP ? 0 : viet_info(cp);
-		if (info) {
-			char c = id_plain[info & 0x0F];
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+			uint32_t cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
 
-			rc = put(out, &c, 1);
-		} else if (is_combining(cp)) {
-			rc = 0;
-		} else {
-			rc = put(out, text + i, used);
+			cls = sach__viet_cls[cp];
+			if (cls & 0x0F)
+				*o++ = id_plain[cls & 0x0F];
+			else if (!is_combining(cp)) {
+				o[0] = (char)c;
+				o[1] = (char)s[i + 1];
+				o += 2;
+			}
+			i += 2;
+			continue;
 		}
-		if (rc < 0)
-			return rc;
+		if (c == 0xE1 && i + 2 < len && (s[i + 1] & 0xFC) == 0xB8 &&
+		    (s[i + 2] & 0xC0) == 0x80) {
+			cls = sach__viet_cls[CLS_1E | ((s[i + 1] & 0x03) << 6) | (s[i + 2] & 0x3F)];
+			if (cls & 0x0F) {
+				*o++ = id_plain[cls & 0x0F];
+			} else {
+				memcpy(o, s + i, 3);
+				o += 3;
+			}
+			i += 3;
+			continue;
+		}
+		/* no Vietnamese letter or combining mark: keep the bytes */
+		(void)u8_decode(s + i, len - i, &used);
+		memcpy(o, s + i, used);
+		o += used;
 		i += used;
 	}
+	out->len = (size_t)(o - out->ptr);
+	out->ptr[out->len] = '\0';
 	return 0;
 }
 
@@ -1554,9 +2570,35 @@ static size_t repair_token_end(const unsigned char *s, size_t n)
  */
 static size_t find_trigger(const unsigned char *s, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
+#if defined(__SSE2__) && defined(__GNUC__)
+	/* the same test on 16 lead bytes at a time (with the one or two
+	 * bytes after each) */
+	for (; i + 18 <= n; i += 16) {
+		__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+		__m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 2));
+		__m128i t = bytes_in_range(x0, 0xCC, 0xD4);
+		unsigned mask;
+
+#define EQ(x, v) _mm_cmpeq_epi8((x), _mm_set1_epi8((char)(v)))
+		t = _mm_or_si128(t, _mm_and_si128(EQ(x0, 0xC2), EQ(x1, 0xB4)));
+		t = _mm_or_si128(t, _mm_and_si128(EQ(x0, 0xC3),
+			EQ(_mm_or_si128(x1, _mm_set1_epi8(0x20)), 0xB0)));
+		t = _mm_or_si128(t, _mm_and_si128(EQ(x0, 0xC6), EQ(x1, 0x89)));
+		t = _mm_or_si128(t, _mm_and_si128(EQ(x0, 0xC7), bytes_in_range(x1, 0x8D, 0x8E)));
+		t = _mm_or_si128(t, _mm_and_si128(EQ(x0, 0xC9), EQ(x1, 0x96)));
+		t = _mm_or_si128(t, _mm_and_si128(EQ(x0, 0xCB), bytes_in_range(x1, 0x8A, 0x8B)));
+		t = _mm_or_si128(t, _mm_and_si128(_mm_and_si128(EQ(x0, 0xE1), EQ(x1, 0xBF)),
+						  EQ(x2, 0xBD)));
+#undef EQ
+		mask = (unsigned)_mm_movemask_epi8(t);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	for (; i < n; i++) {
 		unsigned char c = s[i];
 		unsigned char d = i + 1 < n ? s[i + 1] : 0;
 
@@ -1647,6 +2689,94 @@ int sach_viet_repair_marks(const char *text, size_t len, sach_buf *out,
 		if (rc < 0)
 			return rc;
 		i = e;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Table checks                                                        */
+
+int sach__viet_check_tables(void)
+{
+	unsigned k, count = 0;
+	int n;
+
+	for (k = 0; k < NVKEYS; k++) {
+		unsigned a = k / 169, b = (k / 13) % 13, c = k % 13;
+		unsigned nv = c ? 3u : b ? 2u : 1u;
+
+		if (!vseqs[k].nv)
+			continue;
+		count++;
+		/* every digit a vowel id, no gap before the last one */
+		if (vseqs[k].nv != nv || a < ID_A || a > ID_Y ||
+		    (nv >= 2 && (b < ID_A || b > ID_Y)) || (nv == 3 && c > ID_Y))
+			return -1;
+		if (vseqs[k].t_old >= nv || vseqs[k].t_new >= nv ||
+		    vseqs[k].t_closed >= nv)
+			return -1;
+	}
+	if (count != NVSEQ)
+		return -1;
+	/* the onset and coda tables against onset_class() and coda_bit(), on
+	 * every string of one to three letters (a-z and d-stroke) */
+	for (n = 1; n <= 3; n++) {
+		unsigned total = n == 1 ? 27u : n == 2 ? 27u * 27u : 27u * 27u * 27u;
+
+		for (k = 0; k < total; k++) {
+			unsigned char b[3] = { 0, 0, 0 };
+			unsigned x = k;
+			int j;
+
+			for (j = 0; j < n; j++, x /= 27)
+				b[j] = (unsigned char)(x % 27 == 26 ? B_DD : 'a' + x % 27);
+			if (onset_lookup(BKEY3(b[0], b[1], b[2])) != onset_class(b, n))
+				return -1;
+			if (n <= 2 && coda_lookup(BKEY2(b[0], b[1])) != coda_bit(b, n))
+				return -1;
+		}
+	}
+	/* the scanning classes against the character functions */
+	for (k = 0; k < SACH__VIET_CLS_SIZE; k++) {
+		uint32_t cp = k < CLS_1E ? k : SACH__VIET_CLS_1E_FIRST + (k - CLS_1E);
+		unsigned info = viet_info(cp), id = info & 0x0F, want = info;
+
+		if (cp < 0x80 && is_ascii_alpha(cp)) {
+			want |= (cp | 0x20) << 8;
+			if (!info)
+				want |= cp < 'a' ? 0x80 : 0;
+		} else if (info) {
+			want |= (unsigned)id_base[id] << 8 | CLS_DIACRITIC;
+		}
+		if (is_letter(cp))
+			want |= CLS_LETTER;
+		if (is_letter(cp) && cp >= 0x80 && !info)
+			want |= CLS_FOREIGN | '?' << 8;
+		if (cp == '\'')
+			want |= CLS_APOS | '\'' << 8;
+		if ((info >> 4) & 7)
+			want |= CLS_MARK;
+		if (id == ID_Y)
+			want |= CLS_Y;
+		if (is_vowel_id(id))
+			want |= CLS_VOWEL;
+		if (is_space(cp))
+			want |= CLS_SPACE;
+		want |= ((info ? sach__viet_compose[id][(info >> 4) & 7][0] :
+			  simple_lower(cp)) - cp) << SACH__VIET_CLS_LOWER_SHIFT;
+		if (sach__viet_cls[k] != want || cp_cls(cp) != want)
+			return -1;
+#if defined(__SSE2__) && defined(__GNUC__)
+		/* the block search for marks finds every marked letter */
+		if (want & CLS_MARK) {
+			unsigned char buf[32];
+
+			memset(buf, 0, sizeof(buf));
+			(void)u8_encode(cp, (char *)buf);
+			if (!(mark_mask16(buf) & 1))
+				return -1;
+		}
+#endif
 	}
 	return 0;
 }

@@ -11,6 +11,31 @@ bit 7 set for a capital. The compose table maps (id, tone, capital) back to
 the code point. Built with Python's unicodedata (NFC), not copied from
 anywhere.
 
+Class table: one 32-bit class per code point below U+0800 (index = code
+point) and per code point of U+1E00-U+1EFF (index 0x800 + cp - 0x1E00),
+used by lib/viet.c to scan text with one lookup per character:
+  bits 0-7    the letter info byte above for Vietnamese letters (ASCII
+              vowels included); bit 7 alone for an ASCII capital consonant;
+  bits 8-15   the letter's byte in lib/viet.c's base strings: the lowercase
+              ASCII letter (also for a, e, i, o, u, y with a tone mark),
+              0x80 | id for the other Vietnamese letters, '?' for foreign
+              letters, an apostrophe for U+0027;
+  CLS_LETTER  a letter as lib/viet.c's is_letter() defines it (Latin with
+              IPA, combining marks, Greek, Cyrillic);
+  CLS_FOREIGN a letter that is neither ASCII nor Vietnamese;
+  CLS_APOS    the ASCII apostrophe;
+  CLS_DIACRITIC a Vietnamese letter outside ASCII;
+  CLS_MARK    a letter with a tone mark;
+  CLS_Y       y or Y with any tone;
+  CLS_VOWEL   the vowels (ids 1-12);
+  CLS_SPACE   the spaces of lib/viet.c's is_space() in the table's range
+              (ASCII, U+0085, U+00A0);
+  bits 24-31  the distance from the character to its lowercase as
+              lib/viet.c lowercases (Vietnamese letters by the compose
+              table, others by simple_lower(): ASCII, Latin-1, basic Greek
+              and Cyrillic capitals), always of the same UTF-8 length.
+sach__viet_check_tables() checks the table against the C functions.
+
 Whitelist: lib/data/viet-whitelist.txt, one lowercase syllable per line, '#'
 comments; sorted by UTF-8 bytes (strcmp order) for binary search.
 
@@ -49,6 +74,89 @@ def letter_table():
     for cp in nonascii:
         assert LO_FIRST <= cp <= LO_LAST or HI_FIRST <= cp <= HI_LAST, hex(cp)
     return info, compose
+
+
+CLS_LETTER, CLS_FOREIGN, CLS_APOS = 0x10000, 0x20000, 0x40000
+CLS_DIACRITIC, CLS_MARK, CLS_Y, CLS_VOWEL = 0x80000, 0x100000, 0x200000, 0x400000
+CLS_SPACE = 0x800000
+CLS_LOWER_SHIFT = 24
+CLS_1E_FIRST = 0x1E00
+CLS_SIZE = 0x900
+
+
+def is_letter(cp):
+    """Mirror of is_letter() in lib/viet.c."""
+    if cp < 0x80:
+        return chr(cp).isascii() and chr(cp).isalpha()
+    if cp < 0xC0:
+        return cp in (0xAA, 0xB5, 0xBA)
+    if cp <= 0x2AF:
+        return cp not in (0xD7, 0xF7)
+    if cp <= 0x36F:
+        return cp >= 0x300
+    if cp <= 0x3FF:
+        return cp >= 0x370 and cp not in (0x375, 0x37E, 0x384, 0x385, 0x387)
+    if cp <= 0x52F:
+        return cp < 0x482 or cp > 0x489
+    return 0x1E00 <= cp <= 0x1EFF
+
+
+def simple_lower(cp):
+    """Mirror of simple_lower() in lib/viet.c."""
+    if cp < 0x80:
+        return cp + 0x20 if 0x41 <= cp <= 0x5A else cp
+    if 0xC0 <= cp <= 0xDE and cp != 0xD7:
+        return cp + 0x20
+    if 0x391 <= cp <= 0x3AB and cp != 0x3A2:
+        return cp + 0x20
+    if 0x410 <= cp <= 0x42F:
+        return cp + 0x20
+    if 0x400 <= cp <= 0x40F:
+        return cp + 0x50
+    return cp
+
+
+def is_space(cp):
+    """Mirror of is_space() in lib/viet.c (the part below U+0800)."""
+    return cp == 0x20 or 0x09 <= cp <= 0x0D or cp in (0x85, 0xA0)
+
+
+def char_class(cp, info, compose):
+    c = 0
+    if cp < 0x80 and chr(cp) in "aeiouyAEIOUY":
+        lid = LETTERS.index(chr(cp).lower()) + 1
+        c = lid | (0x80 if chr(cp).isupper() else 0)
+        c |= ord(chr(cp).lower()) << 8
+    elif cp in info:
+        c = info[cp]
+        base = LETTERS[(c & 0x0F) - 1]
+        c |= (ord(base) if base.isascii() else 0x80 | (c & 0x0F)) << 8
+        c |= CLS_DIACRITIC
+    elif cp < 0x80 and chr(cp).isalpha():
+        c = 0x80 if chr(cp).isupper() else 0
+        c |= ord(chr(cp).lower()) << 8
+    if is_letter(cp):
+        c |= CLS_LETTER
+        if cp >= 0x80 and cp not in info:
+            c |= CLS_FOREIGN | (ord("?") << 8)
+    if cp == 0x27:
+        c |= CLS_APOS | (0x27 << 8)
+    lid = c & 0x0F
+    if (c >> 4) & 7:
+        c |= CLS_MARK
+    if lid == 12:
+        c |= CLS_Y
+    if 1 <= lid <= 12:
+        c |= CLS_VOWEL
+    if is_space(cp):
+        c |= CLS_SPACE
+    if cp in info:
+        low = compose[(info[cp] & 0x0F, (info[cp] >> 4) & 7, 0)]
+    else:
+        low = simple_lower(cp)
+    assert 0 <= low - cp < 256 and len(chr(low).encode()) == len(chr(cp).encode()), hex(cp)
+    c |= (low - cp) << CLS_LOWER_SHIFT
+    return c
 
 
 def c_string(s):
@@ -124,6 +232,30 @@ def main():
             L.append("\t" + ", ".join(row) + ",")
         L.append("};")
         L.append("")
+    L.append("/* Character classes (see scripts/gen-viet-tables.py): info byte, base")
+    L.append(" * byte, flags, lowercase distance. Index: the code point below U+0800,")
+    L.append(" * 0x800 + cp - U+1E00 for U+1E00-U+1EFF. */")
+    for name, val in (("LETTER", CLS_LETTER), ("FOREIGN", CLS_FOREIGN), ("APOS", CLS_APOS),
+                      ("DIACRITIC", CLS_DIACRITIC), ("MARK", CLS_MARK), ("Y", CLS_Y),
+                      ("VOWEL", CLS_VOWEL), ("SPACE", CLS_SPACE)):
+        L.append("#define SACH__VIET_CLS_%s 0x%Xu" % (name, val))
+    L.append("#define SACH__VIET_CLS_LOWER_SHIFT %d" % CLS_LOWER_SHIFT)
+    L.append("#define SACH__VIET_CLS_1E_FIRST 0x%X" % CLS_1E_FIRST)
+    L.append("#define SACH__VIET_CLS_SIZE 0x%X" % CLS_SIZE)
+    L.append("")
+    L.append("static const uint32_t sach__viet_cls[SACH__VIET_CLS_SIZE] = {")
+    row = []
+    cps = list(range(0, 0x800)) + list(range(CLS_1E_FIRST, CLS_1E_FIRST + 0x100))
+    assert len(cps) == CLS_SIZE
+    for cp in cps:
+        row.append("0x%08X" % char_class(cp, info, compose))
+        if len(row) == 8:
+            L.append("\t" + ", ".join(row) + ",")
+            row = []
+    if row:
+        L.append("\t" + ", ".join(row) + ",")
+    L.append("};")
+    L.append("")
     L.append("/* [letter id][tone][capital] -> code point; id 0 and toned d-stroke unused. */")
     L.append("static const uint16_t sach__viet_compose[14][6][2] = {")
     L.append("\t{ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } },")

@@ -402,6 +402,7 @@ START_TEST(test_whitelist_table_sorted)
 	ck_assert_uint_eq(sach__viet_info_lo[0], 0x91);
 	ck_assert_uint_eq(sach__viet_info_hi[0], 0xD1);
 	ck_assert_uint_eq(sach__viet_compose[1][1][0], 0xE0);
+	ck_assert_uint_eq(sach__viet_cls['a'] & 0xFF, 0x01);
 }
 END_TEST
 
@@ -565,6 +566,249 @@ START_TEST(test_retone_text)
 }
 END_TEST
 
+
+/* QUIET_CHECK() that writes nothing unless it fails (the text-walk tests
+ * check millions of things; Check records every assertion it passes). */
+#define QUIET_CHECK(cond, ...) \
+	do { \
+		if (!(cond)) \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
+#define QUIET_OK(expr) QUIET_CHECK((expr) == 0, "%s failed", #expr)
+
+/* Counts of one token as sach_viet_parse() and sach_viet_retone() see it:
+ * what the text walk must add for it. */
+static void token_counts(const char *tok, sach_tone_style style,
+			 sach_viet_counts *c)
+{
+	sach_syllable y;
+	sach_buf b = { 0 };
+	int changed = 0;
+
+	(void)sach_viet_parse(tok, strlen(tok), &y);
+	QUIET_OK(sach_viet_retone(tok, strlen(tok), style, &b, &changed));
+	sach_buf_free(&b);
+	c->syllables++;
+	c->well_formed += !!(y.flags & SACH_SYL_WELL_FORMED);
+	c->whitelisted += !!(y.flags & SACH_SYL_WHITELISTED);
+	c->diacritics += !!(y.flags & SACH_SYL_DIACRITIC);
+	c->old_style += !!(y.flags & SACH_SYL_OLD_STYLE);
+	c->new_style += !!(y.flags & SACH_SYL_NEW_STYLE);
+	c->misplaced += !!(y.flags & (SACH_SYL_MISPLACED | SACH_SYL_DOUBLED));
+	c->ambiguous += !!(y.flags & SACH_SYL_CONFLICT);
+	c->retoned += (size_t)changed;
+}
+
+static void expect_counts_eq(const sach_viet_counts *a, const sach_viet_counts *b,
+			     const char *what)
+{
+	QUIET_CHECK(a->syllables == b->syllables && a->well_formed == b->well_formed &&
+		      a->whitelisted == b->whitelisted && a->diacritics == b->diacritics &&
+		      a->old_style == b->old_style && a->new_style == b->new_style &&
+		      a->misplaced == b->misplaced && a->ambiguous == b->ambiguous &&
+		      a->retoned == b->retoned,
+		      "%s: counts %zu %zu %zu %zu %zu %zu %zu %zu %zu, want "
+		      "%zu %zu %zu %zu %zu %zu %zu %zu %zu", what,
+		      a->syllables, a->well_formed, a->whitelisted, a->diacritics,
+		      a->old_style, a->new_style, a->misplaced, a->ambiguous, a->retoned,
+		      b->syllables, b->well_formed, b->whitelisted, b->diacritics,
+		      b->old_style, b->new_style, b->misplaced, b->ambiguous, b->retoned);
+}
+
+/*
+ * The text functions against the token functions on n tokens joined by
+ * sep (no letters in it): retone_text (three styles, with and without
+ * counts, and the lazy form) must give the join of sach_viet_retone() and
+ * the sum of the tokens' counts; fold_key the join of the tokens' keys
+ * (sep folded as a space when it is whitespace only). Long joins go
+ * through the text walks' block paths and the memo of repeated tokens.
+ */
+static void expect_text_is_tokens(char **tok, size_t n, const char *sep,
+				  int sep_is_space)
+{
+	sach_buf text = { 0 }, want = { 0 }, got = { 0 }, one = { 0 };
+	size_t i;
+	int st;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			QUIET_OK(sach_buf_puts(&text, sep));
+		QUIET_OK(sach_buf_puts(&text, tok[i]));
+	}
+	for (st = 0; st < 3; st++) {
+		sach_tone_style style = (sach_tone_style)st;
+		sach_viet_counts cw, cg, cl;
+		int changed = -1, any = 0;
+
+		memset(&cw, 0, sizeof(cw));
+		memset(&cg, 0, sizeof(cg));
+		memset(&cl, 0, sizeof(cl));
+		sach_buf_clear(&want);
+		for (i = 0; i < n; i++) {
+			if (i)
+				QUIET_OK(sach_buf_puts(&want, sep));
+			QUIET_OK(sach_viet_retone(tok[i], strlen(tok[i]), style, &want, NULL));
+			token_counts(tok[i], style, &cw);
+		}
+		any = want.len != text.len || memcmp(want.ptr, text.ptr, text.len) != 0;
+		sach_buf_clear(&got);
+		QUIET_OK(sach_viet_retone_text(text.ptr, text.len, style, &got, &cg));
+		QUIET_CHECK(got.len == want.len && !memcmp(got.ptr, want.ptr, want.len),
+			      "retone_text style %d differs from the tokens (%zu tokens)", st, n);
+		expect_counts_eq(&cg, &cw, "retone_text");
+		sach_buf_clear(&got);
+		QUIET_OK(sach_viet_retone_text(text.ptr, text.len, style, &got, NULL));
+		QUIET_CHECK(got.len == want.len && !memcmp(got.ptr, want.ptr, want.len),
+			      "retone_text style %d without counts differs", st);
+		sach_buf_clear(&got);
+		QUIET_OK(sach__viet_retone_text_lazy(text.ptr, text.len, style, &got,
+							     &cl, &changed));
+		QUIET_CHECK(changed == any, "lazy: changed %d, want %d", changed, any);
+		if (any)
+			QUIET_CHECK(got.len == want.len && !memcmp(got.ptr, want.ptr, want.len),
+				    "lazy: output differs");
+		else
+			QUIET_CHECK(got.len == 0, "lazy: output when unchanged");
+		expect_counts_eq(&cl, &cw, "lazy");
+	}
+	sach_buf_clear(&want);
+	for (i = 0; i < n; i++) {
+		sach_buf_clear(&one);
+		QUIET_OK(sach_viet_fold_key(tok[i], strlen(tok[i]), &one));
+		if (i && one.len && want.len)
+			QUIET_OK(sach_buf_puts(&want, sep_is_space ? " " : sep));
+		QUIET_OK(sach_buf_append(&want, one.ptr, one.len));
+	}
+	sach_buf_clear(&got);
+	QUIET_OK(sach_viet_fold_key(text.ptr, text.len, &got));
+	QUIET_CHECK(got.len == want.len && !memcmp(got.ptr, want.ptr, want.len),
+		      "fold_key differs from the tokens' keys (%zu tokens)", n);
+	sach_buf_free(&text);
+	sach_buf_free(&want);
+	sach_buf_free(&got);
+	sach_buf_free(&one);
+}
+
+START_TEST(test_retone_text_lazy)
+{
+	const char *clean = "Vi\xe1\xbb\x87t Nam l\xc3\xa0 m\xe1\xbb\x99t qu\xe1\xbb\x91" "c gia";  /* Vie^.t Nam la` mo^.t quo^'c gia */
+	const char *dirty = "h\xc3\xb2" "a v\xc3\xa0 ba\xc3\xac";  /* ho`a va` bai` */
+	sach_buf b = { 0 };
+	sach_viet_counts c;
+	int changed = -1;
+
+	/* unchanged: nothing appended, not even reserved */
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(sach__viet_retone_text_lazy(clean, strlen(clean), SACH_TONE_STYLE_OLD,
+						     &b, &c, &changed), 0);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_ptr_null(b.ptr);
+	ck_assert_uint_eq(c.syllables, 6);
+	ck_assert_uint_eq(c.well_formed, 6);
+	ck_assert_uint_eq(c.retoned, 0);
+	/* changed: the whole text, appended */
+	ck_assert_int_eq(sach_buf_puts(&b, "<"), 0);
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(sach__viet_retone_text_lazy(dirty, strlen(dirty), SACH_TONE_STYLE_NEW,
+						     &b, &c, &changed), 0);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_str_eq(b.ptr, "<ho\xc3\xa0 v\xc3\xa0 b\xc3\xa0i");  /* <hoa` va` ba`i */
+	ck_assert_uint_eq(c.retoned, 2);
+	ck_assert_uint_eq(c.misplaced, 1);
+	ck_assert_uint_eq(c.old_style, 1);
+	/* changed may be NULL; errors as sach_viet_retone_text() */
+	sach_buf_clear(&b);
+	ck_assert_int_eq(sach__viet_retone_text_lazy(dirty, strlen(dirty), SACH_TONE_STYLE_OLD,
+						     &b, NULL, NULL), 0);
+	ck_assert_str_eq(b.ptr, "h\xc3\xb2" "a v\xc3\xa0 b\xc3\xa0i");  /* ho`a va` ba`i */
+	ck_assert_int_eq(sach__viet_retone_text_lazy(NULL, 1, SACH_TONE_STYLE_OLD, &b, NULL,
+						     &changed), SACH_EINVAL);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(sach__viet_retone_text_lazy(dirty, 1, SACH_TONE_STYLE_OLD, NULL, NULL,
+						     NULL), SACH_EINVAL);
+	ck_assert_int_eq(sach__viet_retone_text_lazy(dirty, 1, (sach_tone_style)7, &b, NULL,
+						     NULL), SACH_EINVAL);
+	ck_assert_int_eq(sach__viet_retone_text_lazy(NULL, 0, SACH_TONE_STYLE_KEEP, &b, NULL,
+						     &changed), 0);
+	ck_assert_int_eq(changed, 0);
+	sach_buf_free(&b);
+}
+END_TEST
+
+/*
+ * The text walks look at 16- and 64-byte blocks, with the characters
+ * around each mark: every token at every offset in a text, in short texts
+ * and long ones, after ASCII and after Vietnamese letters, must come out
+ * as the token functions say.
+ */
+START_TEST(test_retone_text_offsets)
+{
+	static const char *const toks[] = {
+		"h\xc3\xb2" "a", "ho\xc3\xa0", "thu\xe1\xbb\xb7", "th\xe1\xbb\xa7y",  /* ho`a | hoa` | thuy? | thu?y */
+		"ba\xc3\xac", "ng\xc6\xb0\xe1\xbb\x9di", "n\xc6\xb0\xe1\xbb\x9b" "c",  /* bai` | ngu+o+`i | nu+o+'c */
+		"nghi\xe1\xbb\x87m", "ngh\xe1\xbb\x8b\xc3\xaam", "qu\xc3\xbd", "g\xc3\xac",  /* nghie^.m | nghi.e^m | quy' | gi` */
+		"gi\xe1\xbb\xaf" "a", "khu\xe1\xbb\xb7u", "H\xc3\x92" "A", "HO\xc3\x80",  /* giu+~a | khuy?u | HO`A | HOA` */
+		"h\xc3\xb2\xc3\xa0", "h\xc3\xb2\xc3\xa1", "hoa", "l\xc3\xbd", "ly",  /* ho`a` | ho`a' | ly' */
+		"\xc3\xa1o\xc3\xa0", "u\xc3\xb4i\xc3\xa1", "Mu\xcc\x80", "\xc3\xa0" "ab\xc3\xa0",  /* a'oa` | uo^ia' | Mu\xcc\x80 | a`aba` */
+		"c\xc3\xa0" "c", "H'M\xc3\xb4ng", "d\xc3\xa0\xc3\xac"  /* ca`c | H'Mo^ng | da`i` */
+	};
+	static const char *const fill[] = {
+		"x", "\xc3\xa0", "\xe1\xbb\x87", "o", " ", "\xc6\xb0"  /* a` | e^. | u+ */
+	};
+	static const char *const tail[] = {
+		"c\xe1\xbb\xa7" "a", "ng\xc6\xb0\xe1\xbb\x9di", "Vi\xe1\xbb\x87t", "hoa",  /* cu?a | ngu+o+`i | Vie^.t */
+		"h\xe1\xbb\x8d" "c", "qu\xe1\xbb\x91" "c", "gia", "v\xc3\xa0", "m\xe1\xbb\x99t",  /* ho.c | quo^'c | va` | mo^.t */
+		"tr\xc6\xb0\xe1\xbb\x9dng", "\xc4\x91\xe1\xba\xa1i", "h\xe1\xbb\x8d" "c", "l\xe1\xbb\x9bn",  /* tru+o+`ng | dda.i | ho.c | lo+'n */
+		"end"
+	};
+	char *v[2 + sizeof(tail) / sizeof(tail[0])];
+	char pre[256];
+	size_t t, k, f, g, j, nt = sizeof(tail) / sizeof(tail[0]);
+
+	for (t = 0; t < sizeof(toks) / sizeof(toks[0]); t++)
+	for (f = 0; f < sizeof(fill) / sizeof(fill[0]); f++)
+	for (k = 0; k < 140; k++)
+	for (g = 0; g < 2; g++) {
+		size_t o = 0, l = strlen(fill[f]);
+
+		/* a first token of about k bytes (or a letter and k spaces),
+		 * then the token, then one short token or a long tail */
+		pre[o++] = 'p';
+		while (o + l < k + 1 && o + l < sizeof(pre) - 1) {
+			memcpy(pre + o, fill[f], l);
+			o += l;
+		}
+		pre[o] = '\0';
+		v[0] = pre;
+		v[1] = (char *)toks[t];
+		for (j = 0; j < (g ? 1 : nt); j++)
+			v[2 + j] = (char *)tail[g ? nt - 1 : j];
+		expect_text_is_tokens(v, 2 + (g ? 1 : nt), " ", 1);
+	}
+}
+END_TEST
+
+/* A long text of many short and repeated tokens, with the changing ones
+ * among them (the counts walk keeps a memo of repeated tokens). */
+START_TEST(test_retone_text_repeats)
+{
+	static const char *const words[] = {
+		"v\xc3\xa0", "c\xe1\xbb\xa7" "a", "h\xc3\xb2" "a", "ho\xc3\xa0", "ba\xc3\xac",  /* va` | cu?a | ho`a | hoa` | bai` */
+		"the", "Nam", "km", "ng\xc6\xb0\xe1\xbb\x9di", "thu\xe1\xbb\xb7", "l\xc3\xbd",  /* ngu+o+`i | thuy? | ly' */
+		"\xc4\x91\xe1\xba\xafk", "HO\xc3\x80", "gi\xc3\xa0", "qu\xc3\xa1", "h\xc3\xb2\xc3\xa1"  /* dda('k | HOA` | gia` | qua' | ho`a' */
+	};
+	char *v[600];
+	size_t i, nw = sizeof(words) / sizeof(words[0]);
+
+	for (i = 0; i < 600; i++)
+		v[i] = (char *)words[(i * 7 + i / 13) % nw];
+	expect_text_is_tokens(v, 600, " ", 1);
+	expect_text_is_tokens(v, 600, ", ", 0);
+	expect_text_is_tokens(v, 600, "\n  ", 1);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* fold keys and skeletons                                             */
 
@@ -698,6 +942,57 @@ START_TEST(test_repair_lookalikes)
 	/* the fast path copies up to the whitespace before a trigger */
 	expect_repair("Vi\u1ec7t Nam v\u00e0 h\u043e\u0430 b\u00ecnh; ca\u00b4 \u00f0i", "Vi\u1ec7t Nam v\u00e0 hoa b\u00ecnh; ca\u0301 \u0111i", 4);
 	expect_repair("x-h\u043e\u0430-y", "x-hoa-y", 2);
+}
+END_TEST
+
+/* Clean text around a repair at every offset (the search for characters to
+ * repair looks at 16 bytes at a time), and skeletons of long text: the
+ * result is that of the parts. */
+START_TEST(test_repair_offsets)
+{
+	static const char *const toks[] = {
+		"h\u043e\u0430", "ca\u00b4", "\u00f0i", "\u01cen", "a\u0301\u0302",
+		"\u03c1h\xe1\xbb\x9f", "Vi\u1ec7t", "M\u00fcller", "\u00c2\u0301"  /* \u03c1ho+? */
+	};
+	static const char *const fill[] = { "x", "\xc3\xa0", " ", "\xe1\xbb\x87" };  /* a` | e^. */
+	sach_buf text = { 0 }, want = { 0 }, got = { 0 };
+	size_t t, f, k, l;
+
+	for (t = 0; t < sizeof(toks) / sizeof(toks[0]); t++)
+	for (f = 0; f < sizeof(fill) / sizeof(fill[0]); f++)
+	for (k = 0; k < 70; k++) {
+		size_t r1 = 0, r2 = 0;
+
+		sach_buf_clear(&text);
+		for (l = 0; l < k; l++)
+			QUIET_OK(sach_buf_puts(&text, fill[f]));
+		QUIET_OK(sach_buf_puts(&text, " "));
+		sach_buf_clear(&want);
+		QUIET_OK(sach_buf_append(&want, text.ptr, text.len));
+		QUIET_OK(sach_buf_puts(&text, toks[t]));
+		QUIET_OK(sach_viet_repair_marks(toks[t], strlen(toks[t]), &want, &r1));
+		QUIET_OK(sach_buf_puts(&text, " v\xc3\xa0 m\xe1\xbb\x99t c\xc3\xa2u d\xc3\xa0i h\xc6\xa1n"));  /*  va` mo^.t ca^u da`i ho+n */
+		QUIET_OK(sach_buf_puts(&want, " v\xc3\xa0 m\xe1\xbb\x99t c\xc3\xa2u d\xc3\xa0i h\xc6\xa1n"));  /*  va` mo^.t ca^u da`i ho+n */
+		sach_buf_clear(&got);
+		QUIET_OK(sach_viet_repair_marks(text.ptr, text.len, &got, &r2));
+		QUIET_CHECK(got.len == want.len && !memcmp(got.ptr, want.ptr, want.len) && r1 == r2,
+			    "repair of %s after %zu x fill %zu differs", toks[t], k, f);
+		/* skeleton: per character, so the parts' skeletons joined */
+		sach_buf_clear(&want);
+		QUIET_OK(sach_viet_skeleton(text.ptr, k * strlen(fill[f]), &want));
+		QUIET_OK(sach_viet_skeleton(text.ptr + k * strlen(fill[f]),
+					    text.len - k * strlen(fill[f]), &want));
+		sach_buf_clear(&got);
+		QUIET_OK(sach_viet_skeleton(text.ptr, text.len, &got));
+		QUIET_CHECK(got.len == want.len && !memcmp(got.ptr, want.ptr, want.len),
+			    "skeleton of %s after %zu x fill %zu differs", toks[t], k, f);
+	}
+	/* upper-case ASCII in long runs */
+	expect_skeleton("ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 @[`{ \xc3\x80",  /* A` */
+			"abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz 0123456789 @[`{ a");
+	sach_buf_free(&text);
+	sach_buf_free(&want);
+	sach_buf_free(&got);
 }
 END_TEST
 
@@ -1055,6 +1350,54 @@ START_TEST(test_ref_generated)
 }
 END_TEST
 
+/* The reference syllables as one long text each (lower, Title, UPPER, and
+ * with other separators): the text walks agree with the token functions
+ * on every one of them. */
+START_TEST(test_ref_text_walks)
+{
+	static const char *const files[] = {
+		"generated_old_style.txt", "ref_syllables_langman_mit.txt"
+	};
+	const char *dir = ref_dir();
+	size_t fi, i, n;
+	int cas;
+
+	SKIP_IF_NO_REF(dir);
+	for (fi = 0; fi < sizeof(files) / sizeof(files[0]); fi++) {
+		char **v = read_lines(dir, files[fi], &n);
+		char **w;
+
+		ck_assert_ptr_nonnull(v);
+		w = calloc(n, sizeof(*w));
+		ck_assert_ptr_nonnull(w);
+		for (cas = 0; cas < 3; cas++) {
+			for (i = 0; i < n; i++) {
+				sach_buf t = { 0 };
+
+				if (cas == 0) {
+					w[i] = dupstr(v[i]);
+					continue;
+				}
+				recase(v[i], cas == 2, &t);
+				w[i] = dupstr(t.ptr);
+				sach_buf_free(&t);
+			}
+			expect_text_is_tokens(w, n, " ", 1);
+			if (cas == 0) {
+				expect_text_is_tokens(w, n, ", ", 0);
+				expect_text_is_tokens(w, n, "\r\n", 1);
+			}
+			for (i = 0; i < n; i++)
+				free(w[i]);
+		}
+		printf("check_viet: %s: the text walks agree with the token functions "
+		       "on all %zu syllables as one text\n", files[fi], n);
+		free(w);
+		free_lines(v, n);
+	}
+}
+END_TEST
+
 /* The whitelist data file and the compiled-in table agree. */
 START_TEST(test_whitelist_file)
 {
@@ -1093,6 +1436,7 @@ Suite *sach_viet_suite(void)
 	Suite *s = suite_create("viet");
 	TCase *tc = tcase_create("parse");
 	TCase *tr = tcase_create("retone");
+	TCase *tw = tcase_create("text walks");
 	TCase *tf = tcase_create("fold");
 	TCase *tm = tcase_create("repair");
 	TCase *tx = tcase_create("reference");
@@ -1111,6 +1455,11 @@ Suite *sach_viet_suite(void)
 	tcase_add_test(tr, test_retone_misplaced_doubled);
 	tcase_add_test(tr, test_retone_errors);
 	tcase_add_test(tr, test_retone_text);
+	tcase_add_test(tr, test_retone_text_lazy);
+	suite_add_tcase(s, tw);
+	tcase_add_test(tw, test_retone_text_offsets);
+	tcase_add_test(tw, test_retone_text_repeats);
+	tcase_set_timeout(tw, 120);
 	suite_add_tcase(s, tr);
 	tcase_add_test(tf, test_fold_key);
 	tcase_add_test(tf, test_skeleton);
@@ -1120,10 +1469,12 @@ Suite *sach_viet_suite(void)
 	tcase_add_test(tm, test_repair_breve);
 	tcase_add_test(tm, test_repair_eth);
 	tcase_add_test(tm, test_repair_lookalikes);
+	tcase_add_test(tm, test_repair_offsets);
 	suite_add_tcase(s, tm);
 	tcase_add_test(tx, test_ref_tone_style_pairs);
 	tcase_add_test(tx, test_ref_langman);
 	tcase_add_test(tx, test_ref_generated);
+	tcase_add_test(tx, test_ref_text_walks);
 	tcase_set_timeout(tx, 120);
 	suite_add_tcase(s, tx);
 	return s;
