@@ -94,7 +94,6 @@ void tool_common_init(tool_common *c);
 bool tool_common_option(tool_common *c, int opt, const char *arg, void (*help)(void));
 /* Checks the combination and takes the inputs from argv[optind..]. */
 void tool_common_finish(tool_common *c, int argc, char **argv);
-/* Builds "-o" getopt short string etc.: the tool passes its own. */
 
 /* A stage's verdict on one document. */
 typedef enum { STAGE_KEEP = 0, STAGE_DROP = 1 } stage_verdict;
