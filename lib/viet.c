@@ -1509,6 +1509,22 @@ static int flush_change(sach_buf *out, const char *text, size_t len,
 	return rc;
 }
 
+/* Index of the lowest set bit of x (x != 0). */
+static inline int low_bit(unsigned x)
+{
+#if defined(__GNUC__)
+	return __builtin_ctz(x);
+#else
+	int n = 0;
+
+	while (!(x & 1)) {
+		x >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
 /*
  * The counts of one token for sach_viet_retone_text() without tok_scan()
  * and analyse(), for the common case: a token of Vietnamese letters that
@@ -1553,14 +1569,14 @@ static unsigned count_fast(const unsigned char *s, size_t len, size_t q,
 	if ((all & CLS_FOREIGN) || !vmask || k > MAXC || (mmask & (mmask - 1)))
 		return 0;
 	/* the template: onset [0, c), vowels [c, ve), coda [ve, k) */
-	c = __builtin_ctz(vmask);
-	ve = c + __builtin_ctz(~(vmask >> c));
+	c = low_bit(vmask);
+	ve = c + low_bit(~(vmask >> c));
 	if (vmask >> ve)
 		return 0; /* a vowel after the coda */
 	no = c;
 	nvr = ve - c;
 	nc = k - ve;
-	at = mmask ? __builtin_ctz(mmask) : -1;
+	at = mmask ? low_bit(mmask) : -1;
 	tone = mmask ? (inf[at] >> 4) & 7 : 0;
 	id1 = inf[c] & 0x0F;
 	/* split(): qu and gi onsets */
