@@ -21,6 +21,7 @@
 #include "entities.h"
 #include "error_internal.h"
 #include "unicode_internal.h"
+#include "viet_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -858,10 +859,23 @@ int sach_normalise_text(sach_normaliser *n, const char *text, size_t len,
 
 			memset(&vc, 0, sizeof(vc));
 			sach_buf_clear(&n->viet_post);
-			rc = sach_viet_retone_text(dst->ptr ? dst->ptr : "", dst->len, n->o.tone_style,
-						   &n->viet_post, &vc);
-			if (rc < 0)
+			if (!counts) {
+				/* No one asked for counts: the fast path only parses the
+				 * tokens whose mark may have to move, and copies nothing
+				 * when no mark moves. Same output as with counts. */
+				int moved = 0;
+
+				rc = sach__viet_retone_text_lazy(dst->ptr ? dst->ptr : "", dst->len,
+								 n->o.tone_style, &n->viet_post, NULL,
+								 &moved);
+				if (rc < 0)
+					return rc;
+				if (moved)
+					buf_swap(dst, &n->viet_post);
+			} else if ((rc = sach_viet_retone_text(dst->ptr ? dst->ptr : "", dst->len,
+							       n->o.tone_style, &n->viet_post, &vc)) < 0) {
 				return rc;
+			}
 			if (vc.retoned) {
 				uint64_t fixed = vc.misplaced < vc.retoned ? vc.misplaced : vc.retoned;
 

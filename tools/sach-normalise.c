@@ -12,6 +12,7 @@ struct normalise_stage {
 	sach_normalise_counts totals;
 	uint64_t docs_changed;
 	bool explain;
+	bool want_counts;            /* --explain or --stats: counts cost time */
 	bool reject_invalid;         /* --invalid-utf8 reject */
 	sach_encoding out_encoding;  /* text output in a legacy encoding */
 	sach_buf encoded;
@@ -88,7 +89,8 @@ static int process(void *ctx, sach_doc *doc, const char **reason)
 		}
 		c.utf8_repaired += sach_doc_lone_surrogates(doc);
 	}
-	rc = sach_normalise_text(st->n, text, len, &out, &out_len, &c, &changed);
+	rc = sach_normalise_text(st->n, text, len, &out, &out_len, st->want_counts ? &c : NULL,
+				 &changed);
 	if (rc == SACH_EUTF8) {
 		*reason = "invalid-utf8";
 		return STAGE_DROP;
@@ -297,6 +299,7 @@ int main(int argc, char **argv)
 	if (c.out_format == SACH_FORMAT_TEXT && c.reader.doc_sep == SACH_DOC_SEP_BLANK)
 		o.max_blank_lines = 0;
 	st.reject_invalid = o.reject_invalid_utf8;
+	st.want_counts = st.explain || c.stats_path != NULL;
 	if (sach_normaliser_new(&st.n, &o) < 0) {
 		tool_warn("%s", sach_error_last());
 		return SACH_EXIT_FAILURE;

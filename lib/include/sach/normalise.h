@@ -136,6 +136,9 @@ SACH_API void sach_normaliser_free(sach_normaliser *n);
  * @param out, out_len  receive the result, borrowed from the normaliser and
  *                      valid until its next call.
  * @param counts        may be NULL; otherwise the changes are added to it.
+ *                      Without counts the Vietnamese layer skips its
+ *                      per-syllable diagnostics and runs several times
+ *                      faster; the text is the same either way.
  * @param changed       may be NULL; set when the result differs from text.
  * @return 0, SACH_EUTF8 (reject_invalid_utf8 and the text is ill-formed; the
  *         message gives the byte offset), SACH_ENOMEM or SACH_ERROR.
