@@ -18,6 +18,7 @@
 #include "jsonspan.h"
 
 #include <inttypes.h>
+#include <math.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -395,6 +396,43 @@ int sach_doc_meta_set_string(sach_doc *doc, const char *stage, const char *key,
 	if (rc < 0)
 		return rc;
 	v = json_object_new_string(value);
+	if (!v || json_object_object_add(st, key, v) < 0)
+		return sach__error_nomem();
+	return SACH_OK;
+}
+
+int sach_doc_meta_set_double(sach_doc *doc, const char *stage, const char *key, double value)
+{
+	json_object *st, *v;
+	char text[32];
+	int rc = meta_stage(doc, stage, &st);
+
+	if (rc < 0)
+		return rc;
+	if (!isfinite(value)) {
+		v = NULL;
+	} else {
+		/* %.6g keeps reports readable and stable; json-c's default would
+		 * print 17 digits of binary noise. A value with no '.' or 'e'
+		 * still reads back as a number. */
+		snprintf(text, sizeof(text), "%.6g", value);
+		v = json_object_new_double_s(value, text);
+		if (!v)
+			return sach__error_nomem();
+	}
+	if (json_object_object_add(st, key, v) < 0)
+		return sach__error_nomem();
+	return SACH_OK;
+}
+
+int sach_doc_meta_set_bool(sach_doc *doc, const char *stage, const char *key, bool value)
+{
+	json_object *st, *v;
+	int rc = meta_stage(doc, stage, &st);
+
+	if (rc < 0)
+		return rc;
+	v = json_object_new_boolean(value);
 	if (!v || json_object_object_add(st, key, v) < 0)
 		return sach__error_nomem();
 	return SACH_OK;

@@ -63,6 +63,14 @@ SACH_API int sach_doc_meta_set_int(sach_doc *doc, const char *stage, const char 
 SACH_API int sach_doc_meta_set_string(sach_doc *doc, const char *stage, const char *key,
 				      const char *value);
 
+/** Sets a number (written with up to 6 significant digits, so output does
+ * not depend on floating-point noise beyond that) or a boolean. 0 or SACH_ENOMEM.
+ * A non-finite value is written as null. */
+SACH_API int sach_doc_meta_set_double(sach_doc *doc, const char *stage, const char *key,
+				      double value);
+SACH_API int sach_doc_meta_set_bool(sach_doc *doc, const char *stage, const char *key,
+				    bool value);
+
 /** True if a stage has written meta into this document. */
 SACH_API bool sach_doc_has_meta(const sach_doc *doc);
 

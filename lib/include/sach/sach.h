@@ -11,5 +11,7 @@
 #include "viet.h"
 #include "repair.h"
 #include "normalise.h"
+#include "config.h"
+#include "signals.h"
 
 #endif
