@@ -17,7 +17,7 @@
 
 #include "sach/common.h"
 
-static const char *const tools[] = { "normalise" };
+static const char *const tools[] = { "normalise", "filter", "dedupe", "shard" };
 
 static void help(FILE *f)
 {

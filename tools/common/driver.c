@@ -31,13 +31,14 @@ struct reason_count {
 struct run {
 	const tool_common *c;
 	const tool_stage *stage;
+	bool sink;                 /* the stage keeps kept documents (tool_run_sink) */
 	sach_writer *out, *rejected, *quarantine;
 	sach_buf line;
 	uint64_t in, kept, dropped, skipped, quarantined, blank_lines;
 	uint64_t bytes_in, bytes_decoded;
 	uint64_t errors[ERR_KINDS];
 	uint64_t stream_errors;
-	struct reason_count reasons[32];
+	struct reason_count reasons[64];   /* sach-filter has 37 rules */
 	int nreasons;
 	unsigned messages;
 	json_object *inputs;
@@ -294,7 +295,7 @@ static int run_input(struct run *r, const char *path)
 			}
 		} else if (rc == STAGE_KEEP) {
 			r->kept++;
-			rc = write_doc(r, doc);
+			rc = r->sink ? 0 : write_doc(r, doc);
 		} else if (rc == SACH_ENOMEM || rc == SACH_ERROR) {
 			tool_warn("%s:%llu: %s", sach_doc_source(doc),
 				  (unsigned long long)sach_doc_line(doc), sach_error_last());
@@ -396,7 +397,8 @@ static void summary(struct run *r)
 	fputc('\n', stderr);
 }
 
-int tool_run(const tool_common *c, const tool_stage *stage)
+static int run_records(const tool_common *c, const tool_stage *stage, int (*finish)(void *ctx),
+		       bool sink)
 {
 	struct run r;
 	int i, exit_code = 0;
@@ -404,13 +406,14 @@ int tool_run(const tool_common *c, const tool_stage *stage)
 	memset(&r, 0, sizeof(r));
 	r.c = c;
 	r.stage = stage;
+	r.sink = sink;
 	r.first_block = true;
 	r.inputs = json_object_new_array();
 	r.show_progress = c->progress || isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	r.last = r.t0;
 
-	if (open_writer(&r.out, c->output, c->compress, c->level) < 0)
+	if (!sink && open_writer(&r.out, c->output, c->compress, c->level) < 0)
 		goto fail;
 	if (c->rejected_path &&
 	    open_writer(&r.rejected, c->rejected_path, sach_compression_from_path(c->rejected_path), 0) < 0)
@@ -428,6 +431,10 @@ int tool_run(const tool_common *c, const tool_stage *stage)
 	progress(&r, r.bytes_decoded, true);
 	if (r.in != r.kept + r.dropped + r.skipped + r.quarantined) {
 		tool_warn("internal error: records do not add up (%llu in)", (unsigned long long)r.in);
+		goto fail;
+	}
+	if (finish && finish(stage->ctx) < 0) {
+		tool_warn("%s", sach_error_last());
 		goto fail;
 	}
 	/* Side outputs first: the main output lands last, so a consumer that
@@ -471,7 +478,7 @@ int tool_run(const tool_common *c, const tool_stage *stage)
 		}
 		json_object_put(s);
 	}
-	if (sach_writer_commit(r.out) < 0) {
+	if (r.out && sach_writer_commit(r.out) < 0) {
 		int e = errno;
 		r.out = NULL;
 		if (e != EPIPE)
@@ -494,4 +501,14 @@ fail:
 	json_object_put(r.inputs);
 	sach_buf_free(&r.line);
 	return exit_code ? exit_code : SACH_EXIT_FAILURE;
+}
+
+int tool_run(const tool_common *c, const tool_stage *stage)
+{
+	return run_records(c, stage, NULL, false);
+}
+
+int tool_run_sink(const tool_common *c, const tool_stage *stage, int (*finish)(void *ctx))
+{
+	return run_records(c, stage, finish, true);
 }

@@ -112,4 +112,11 @@ typedef struct tool_stage {
 /* Runs the record loop over all inputs; returns the exit code. */
 int tool_run(const tool_common *c, const tool_stage *stage);
 
+/* Like tool_run(), for a stage that keeps the documents it is given itself
+ * (sach-shard): nothing is opened or written under c->output, and
+ * finish(stage->ctx) runs once after the last input, before the side
+ * outputs are committed; a negative return (message in sach_error_last())
+ * fails the run with exit 1. */
+int tool_run_sink(const tool_common *c, const tool_stage *stage, int (*finish)(void *ctx));
+
 #endif

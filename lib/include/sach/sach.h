@@ -13,5 +13,8 @@
 #include "normalise.h"
 #include "config.h"
 #include "signals.h"
+#include "dedupe.h"
+#include "shard.h"
+#include "filter.h"
 
 #endif

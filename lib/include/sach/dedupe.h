@@ -1,0 +1,257 @@
+/*
+ * sach/dedupe.h - exact, repeated-line and near-duplicate removal in three
+ * stages with files between them, so the work can be split over processes
+ * or cluster jobs and still give the same answer:
+ *
+ *   sign    (per input part)  documents -> signature file
+ *   cluster (once)            all signature files [+ index] -> drop list
+ *   apply   (per input part)  documents + drop list -> kept documents
+ *
+ * The global ordinal. A document is identified by (part, line): the part
+ * number given to the signer (0, 1, ... in the order the parts form the
+ * corpus) and the line where its record starts in that part. Documents are
+ * ordered by part, then line; "first occurrence" and "lowest ordinal" mean
+ * lowest in that order. Documents of an index (what earlier releases held)
+ * come before every part. The one-shot tool makes input file i part i, so
+ * splitting a file into parts 0..N-1 and running the stages gives the same
+ * decisions, and the same bytes, as one run over the whole file.
+ *
+ * Order of operations. Exact and near duplicates are decided on the whole
+ * text as read (its fold key). Repeated lines are then counted over the
+ * documents that survive, so the copies of one document never make its own
+ * lines look like boilerplate; lines whose fold key occurs in at least
+ * line_min_docs surviving documents are removed from every kept document,
+ * and a document left with fewer than min_words words is dropped.
+ *
+ * Keys. Exact: XXH3-128 of sach_viet_fold_key() of the text (tone style,
+ * i/y, case and whitespace folded). Near: MinHash over shingles of
+ * `shingle` consecutive syllables (letter-or-digit runs) of the fold key
+ * (or of its skeleton, diacritics removed, with skeleton = true), bands x
+ * rows 32-bit hashes; two documents are candidates when all rows of one
+ * band agree, the probability of which is 1 - (1 - J^rows)^bands for
+ * Jaccard similarity J (14 x 8: 0.05 at J = 0.5, 0.5 at J = 0.69, 0.92 at
+ * J = 0.8, 0.99 at J = 0.85).
+ *
+ * Files (signature, drop list, index) are little-endian binary: a header
+ * (magic, kind, format version, parameters), tagged records, and a trailer
+ * with the record count and an XXH3-64 checksum of every byte before it.
+ * The whole file may be zstd-compressed (chosen by the writer; detected
+ * by the reader). A file that is truncated, fails its checksum, has another
+ * kind or version, or was built with other parameters is an error
+ * (SACH_ECORRUPT or SACH_ECONFIG) with a message naming the file; never a
+ * silently different answer.
+ *
+ * Memory (cluster): about 150 bytes per document plus its id (see
+ * SACH_DEDUPE_BYTES_PER_DOC), all counted against the `mem` budget; the
+ * repeated-line counter uses what is left and spills sorted runs to
+ * tmp_dir when it is full. Sign and apply hold one document at a time
+ * (apply also holds the drop list entries of its part).
+ *
+ * The library never prints; failures return negative sach_status codes with
+ * sach_error_last().
+ */
+#ifndef SACH_DEDUPE_H
+#define SACH_DEDUPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "doc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Fixed cluster cost per document, without its id (documented figure). */
+#define SACH_DEDUPE_BYTES_PER_DOC 160
+
+/** Parameters that decide keys and signatures; recorded in every file. */
+typedef struct sach_dedupe_params {
+	unsigned int version;
+	bool exact;          /* exact duplicates (default on) */
+	bool near;           /* MinHash near duplicates (default on) */
+	bool lines;          /* repeated lines: sign records line keys (on) */
+	bool paragraphs;     /* the line unit is a paragraph (blank-line block) */
+	bool skeleton;       /* shingle the diacritic-free skeleton */
+	unsigned shingle;    /* syllables per shingle, 1-32 (5) */
+	unsigned bands;      /* LSH bands, 1-64 (14) */
+	unsigned rows;       /* hashes per band, 1-32 (8) */
+	double jaccard;      /* > 0: sign stores shingle sets and cluster
+	                        confirms candidates whose exact Jaccard is at
+	                        least this; 0 = no check (default) */
+	uint64_t seed;       /* MinHash seed (default 0x5ac4) */
+} sach_dedupe_params;
+
+#define SACH_DEDUPE_PARAMS_VERSION 1
+#define SACH_DEDUPE_PARAMS_INIT \
+	{ SACH_DEDUPE_PARAMS_VERSION, true, true, true, false, false, 5, 14, 8, 0.0, 0x5ac4 }
+
+/** Checks ranges; 0 or SACH_EINVAL with a message. */
+SACH_API int sach_dedupe_params_check(const sach_dedupe_params *p);
+
+/* ---- keys (also used by the stages; exposed for tests and tools) ---- */
+
+/**
+ * The exact key of a text: XXH3-128 of its fold key, as two 64-bit halves
+ * (key[0] = low, key[1] = high). `scratch` is a caller-owned buffer reused
+ * between calls. 0, SACH_EINVAL or SACH_ENOMEM.
+ */
+SACH_API int sach_dedupe_exact_key(const char *text, size_t len, sach_buf *scratch,
+				   uint64_t key[2]);
+
+/** The 64-bit key of one line or paragraph (XXH3-64 of its fold key); an
+ * all-whitespace line gives 0 (never counted, never removed). */
+SACH_API int sach_dedupe_line_key(const char *text, size_t len, sach_buf *scratch,
+				  uint64_t *key);
+
+typedef struct sach_minhash sach_minhash;
+
+/** A MinHash signer for `p` (bands * rows hashes). Caller frees with
+ * sach_minhash_free(). 0, SACH_EINVAL or SACH_ENOMEM. */
+SACH_API int sach_minhash_new(sach_minhash **out, const sach_dedupe_params *p);
+SACH_API void sach_minhash_free(sach_minhash *mh);
+/** Number of hashes in a signature (bands * rows). */
+SACH_API unsigned sach_minhash_size(const sach_minhash *mh);
+
+/**
+ * Signature of an already folded text (a fold key, or its skeleton): writes
+ * sach_minhash_size() values to `sig`. Returns the number of shingles (0
+ * when the text has no syllables: then every value is UINT32_MAX), or
+ * SACH_ENOMEM.
+ */
+SACH_API int64_t sach_minhash_sign(sach_minhash *mh, const char *folded, size_t len,
+				   uint32_t *sig);
+
+/** Estimated Jaccard similarity of two signatures: the share of equal values. */
+SACH_API double sach_minhash_similarity(const sach_minhash *mh, const uint32_t *a,
+					const uint32_t *b);
+
+/** Band hashes of a signature: writes p->bands 64-bit values. */
+SACH_API void sach_minhash_bands(const sach_minhash *mh, const uint32_t *sig, uint64_t *bands);
+
+/** Probability that two documents of Jaccard similarity j become candidates. */
+SACH_API double sach_minhash_candidate_probability(unsigned bands, unsigned rows, double j);
+
+/* ---- stage 1: sign ---- */
+
+typedef struct sach_dedupe_signer sach_dedupe_signer;
+
+/**
+ * Opens a signature file for part `part` (written atomically at commit;
+ * zstd-compressed when `compress`). The caller owns the signer and ends it
+ * with sach_dedupe_signer_commit() or _abort().
+ * @return 0, SACH_EINVAL, SACH_EIO or SACH_ENOMEM.
+ */
+SACH_API int sach_dedupe_signer_open(sach_dedupe_signer **out, const char *path,
+				     const sach_dedupe_params *p, uint32_t part, bool compress);
+
+/** Signs one document that starts at `line` of the part; lines must grow.
+ * `id` names the document in the rejected records of its duplicates. */
+SACH_API int sach_dedupe_signer_add(sach_dedupe_signer *s, uint64_t line, const char *id,
+				    const char *text, size_t len);
+
+/** Documents signed so far. */
+SACH_API uint64_t sach_dedupe_signer_count(const sach_dedupe_signer *s);
+
+/** Writes the trailer and renames the file into place; frees the signer. */
+SACH_API int sach_dedupe_signer_commit(sach_dedupe_signer *s);
+/** Discards the file; frees the signer. NULL ok. */
+SACH_API void sach_dedupe_signer_abort(sach_dedupe_signer *s);
+
+/* ---- stage 2: cluster ---- */
+
+typedef struct sach_dedupe_cluster_options {
+	unsigned int version;
+	size_t mem;                 /* budget in bytes for everything cluster holds */
+	const char *tmp_dir;        /* spill files of the line counter */
+	const char *index_dir;      /* NULL, or a directory holding an index */
+	bool update_index;          /* add kept documents to the index */
+	bool keep_cluster_info;     /* list kept members of clusters too */
+	uint32_t line_min_docs;     /* a line in >= this many documents is removed */
+	bool compress;              /* zstd drop list and index */
+} sach_dedupe_cluster_options;
+
+#define SACH_DEDUPE_CLUSTER_OPTIONS_VERSION 1
+#define SACH_DEDUPE_CLUSTER_OPTIONS_INIT \
+	{ SACH_DEDUPE_CLUSTER_OPTIONS_VERSION, (size_t)2 << 30, "/tmp", NULL, false, false, 10, false }
+
+/** File name of the index inside its directory. */
+#define SACH_DEDUPE_INDEX_FILE "sach-dedupe.idx"
+
+typedef struct sach_dedupe_cluster_stats {
+	uint64_t docs;              /* documents in the signature files */
+	uint64_t index_docs;        /* documents loaded from the index */
+	uint64_t exact;             /* dropped: same fold key as the kept document */
+	uint64_t near;              /* dropped: near duplicate of the kept document */
+	uint64_t exact_index;       /* dropped: exact duplicate of an indexed document */
+	uint64_t near_index;        /* dropped: near duplicate of an indexed document */
+	uint64_t clusters;          /* clusters with more than one member */
+	uint64_t candidates_rejected; /* LSH pairs the Jaccard check refused */
+	uint64_t line_keys;         /* distinct (document, line) keys counted */
+	uint64_t repeated_lines;    /* distinct line keys at or over the threshold */
+	uint64_t spill_runs;        /* sorted runs the line counter wrote to disk */
+	uint64_t index_written;     /* documents in the updated index */
+	size_t peak_bytes;          /* most memory held against the budget */
+} sach_dedupe_cluster_stats;
+
+/**
+ * Reads every signature file (any order; they are sorted by part, and two
+ * files of one part are an error), finds duplicates and repeated lines,
+ * and writes the drop list atomically to `droplist`. With index_dir, the
+ * index is loaded first and, with update_index, rewritten with the kept
+ * documents added. `stats` may be NULL.
+ * @return 0, SACH_ECONFIG (parameters differ between files, or over the
+ *         memory budget), SACH_ECORRUPT, SACH_EIO, SACH_EINVAL, SACH_ENOMEM.
+ */
+SACH_API int sach_dedupe_cluster(const char *const *sigs, size_t nsigs, const char *droplist,
+				 const sach_dedupe_cluster_options *o,
+				 sach_dedupe_cluster_stats *stats);
+
+/* ---- stage 3: apply ---- */
+
+typedef struct sach_dedupe_applier sach_dedupe_applier;
+
+typedef struct sach_dedupe_apply_stats {
+	uint64_t docs;              /* documents seen */
+	uint64_t dropped;           /* dropped as duplicates */
+	uint64_t too_short;         /* dropped after line removal */
+	uint64_t docs_changed;      /* kept documents that lost lines */
+	uint64_t lines_removed;     /* lines (or paragraphs) removed */
+	uint64_t bytes_removed;     /* text bytes removed with them */
+} sach_dedupe_apply_stats;
+
+/**
+ * Loads the drop list entries of part `part`. `min_words`: a document
+ * that lost lines and has fewer words (whitespace-separated) left is
+ * dropped. Caller owns the applier; free with sach_dedupe_applier_free().
+ * @return 0, SACH_ECORRUPT, SACH_EIO, SACH_EINVAL or SACH_ENOMEM.
+ */
+SACH_API int sach_dedupe_applier_open(sach_dedupe_applier **out, const char *droplist,
+				      uint32_t part, unsigned min_words);
+
+/**
+ * Decides one document of the part (in line order, the same documents the
+ * signer saw). A duplicate gets "sach": {"rejected": {"duplicate_of": ID}}
+ * (and "dedupe": {"cluster", "cluster_size"} with cluster info) and 1 is
+ * returned with *reason ("exact-duplicate", "near-duplicate",
+ * "exact-duplicate-of-index", "near-duplicate-of-index"). A kept document
+ * loses its repeated lines (its text is replaced); if too little is left,
+ * 1 with "too-short-after-lines". Otherwise 0. Negative on failure
+ * (SACH_ECONFIG when the input is not what was signed).
+ */
+SACH_API int sach_dedupe_apply(sach_dedupe_applier *a, sach_doc *doc, uint64_t line,
+			       const char **reason);
+
+/** Call after the last document: SACH_ECONFIG if the part held a different
+ * number of documents than the signer saw. */
+SACH_API int sach_dedupe_applier_finish(sach_dedupe_applier *a);
+
+SACH_API const sach_dedupe_apply_stats *sach_dedupe_applier_stats(const sach_dedupe_applier *a);
+SACH_API void sach_dedupe_applier_free(sach_dedupe_applier *a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SACH_DEDUPE_H */

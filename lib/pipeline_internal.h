@@ -1,0 +1,141 @@
+/* Private: the pieces of the pipeline runner (pipeline*.c). Never installed. */
+#ifndef SACH_PIPELINE_INTERNAL_H
+#define SACH_PIPELINE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sach/config.h"
+#include "sach/io.h"
+#include "sach/pipeline.h"
+
+/* Verdicts of a per-document stage's process(). */
+enum { PL_KEEP = 0, PL_DROP = 1 };
+
+/* One reason a stage dropped documents, and how many. */
+typedef struct pl_reason {
+	char *name;
+	uint64_t n;
+} pl_reason;
+
+/* What a per-document stage did: summed per part, then over parts. */
+typedef struct pl_stage_counts {
+	uint64_t in, out, changed;
+	pl_reason *reasons;
+	size_t nreasons;
+} pl_stage_counts;
+
+/*
+ * A kind of per-document stage. settings are parsed once from the config
+ * (errors with positions); each worker thread opens its own state.
+ */
+typedef struct pl_stage_ops {
+	const char *name;
+	int (*parse)(const sach_config *cfg, const sach_config_node *node, void **settings);
+	int (*open)(const void *settings, void **state);
+	/* PL_KEEP, PL_DROP with *reason (static, or valid until the next call),
+	 * or a negative code: SACH_ENOMEM/SACH_ERROR stop the run, others make the
+	 * document a bad record. *changed when the text changed. */
+	int (*process)(void *state, sach_doc *doc, const char **reason, bool *changed);
+	void (*close)(void *state);
+	void (*free_settings)(void *settings);
+} pl_stage_ops;
+
+typedef struct pl_stage {
+	const pl_stage_ops *ops;
+	void *settings;
+} pl_stage;
+
+/* Looks up a per-document stage kind by name, or NULL. */
+const pl_stage_ops *sach__pl_stage_ops(const char *name);
+
+typedef struct pl_input {
+	char *path;
+	sach_reader_options ro;
+} pl_input;
+
+enum { PL_ON_ERROR_FAIL, PL_ON_ERROR_SKIP, PL_ON_ERROR_QUARANTINE };
+
+/* Bad-record kinds, as in the tools' --stats. */
+enum { PL_BAD_JSON, PL_BAD_FIELD, PL_BAD_TOOBIG, PL_BAD_UTF8, PL_BAD_OTHER, PL_BAD_KINDS };
+extern const char *const sach__pl_bad_names[PL_BAD_KINDS];
+
+/* Everything one part produced, written to its done file. */
+typedef struct pl_part_counts {
+	uint64_t first_ordinal;  /* global ordinal of the part's first record */
+	uint64_t records;        /* records read (good and bad) */
+	uint64_t raw_bytes;      /* bytes of those records as read */
+	uint64_t bad[PL_BAD_KINDS];
+	uint64_t skipped, quarantined;
+	uint64_t kept;           /* left the per-document stages */
+	pl_stage_counts *stages; /* one per per-document stage */
+} pl_part_counts;
+
+/* What the global stages did (for counts.json). */
+typedef struct pl_global_counts {
+	uint64_t dedupe_in, dedupe_out, dedupe_changed, lines_removed;
+	uint64_t exact, near, exact_index, near_index, too_short, clusters;
+	uint64_t shard_docs;
+} pl_global_counts;
+
+struct sach_pipeline {
+	sach_config *cfg;
+	char *name;
+	char *version;
+	pl_input *inputs;
+	size_t ninputs;
+	char *out_dir;
+	char *work_dir;
+	int workers;
+	int on_error;
+	uint64_t part_size;
+	int work_level;          /* zstd level of intermediate files */
+	pl_stage *stages;        /* per-document stages, in order */
+	size_t nstages;
+	struct pl_dedupe *dedupe;  /* global stages (NULL when not in the config) */
+	struct pl_shard *shard;
+	pl_global_counts global;
+	sach_buf config_json;    /* canonical config (without workers) */
+	uint64_t config_hash;
+	sach_pipeline_options opts;
+
+	/* Phase A bookkeeping shared by the worker threads. */
+	pthread_mutex_t lock;
+	unsigned char *claimed;  /* per part: 0 free, 1 taken or done earlier */
+	size_t nclaimed;
+	size_t nparts;           /* known once every thread has read everything */
+	bool failed;
+	int fail_code;
+	char fail_message[1024];
+};
+
+/* Logs one line through the caller's callback (no printing here). */
+void sach__pl_log(sach_pipeline *p, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* Records the first failure of any thread and stops the others. */
+void sach__pl_fail(sach_pipeline *p, int code, const char *message);
+bool sach__pl_failed(sach_pipeline *p);
+
+/* Phase A: reads the inputs with p->workers threads, runs the per-document
+ * stages, writes per-part files into the work directory. */
+int sach__pl_run_parts(sach_pipeline *p);
+
+/* Path of a part file in the work directory: "<work>/p-000012.<what>". */
+void sach__pl_part_path(const sach_pipeline *p, size_t part, const char *what, char *out,
+			size_t size);
+
+/* Counts helpers. */
+int sach__pl_counts_reason(pl_stage_counts *c, const char *reason, uint64_t n);
+void sach__pl_counts_free(pl_part_counts *c, size_t nstages);
+int sach__pl_counts_add(pl_part_counts *to, const pl_part_counts *from, size_t nstages);
+int sach__pl_counts_write(const sach_pipeline *p, const pl_part_counts *c, const char *path);
+int sach__pl_counts_read(const sach_pipeline *p, pl_part_counts *c, const char *path);
+/* The counts as JSON text (deterministic key order). */
+int sach__pl_counts_json(const sach_pipeline *p, const pl_part_counts *c, sach_buf *out);
+
+#endif

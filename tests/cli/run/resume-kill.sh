@@ -1,0 +1,48 @@
+# kill -9 at any moment, then the same command again: the run continues
+# from the parts it finished and ends with the same bytes as a run that was
+# never interrupted. Each directory is killed twice at different moments.
+i=0
+while [ $i -lt 40 ]; do
+	sed "s/clean-0/c$i-/" "$CORPORA/vi-clean.jsonl"
+	i=$((i + 1))
+done >in.jsonl
+cat "$CORPORA/vi-clean.jsonl" >>in.jsonl
+conf() {
+	cat <<YAML
+name: resume
+inputs: [in.jsonl]
+output: $1
+part_size: 32K
+stages:
+  - normalise: {tone_style: old}
+  - dedupe: {exact: true, near: true, lines: true, line_min_docs: 5, min_words: 5}
+  - shard: {max_bytes: 32K, level: 3, split: {train: 0.9, validation: 0.1}, shuffle_seed: 3}
+YAML
+}
+conf ref >ref.yaml
+sach-run -q -j 2 ref.yaml || echo "reference run failed"
+ls ref | grep -v '^run.log$' >files
+interrupted=0
+for d1 in 0.02 0.1 0.3; do
+	for d2 in 0.05 0.2; do
+		dir=k-$d1-$d2
+		conf "$dir" >"$dir.yaml"
+		sach-run -q -j 2 "$dir.yaml" & pid=$!
+		sleep "$d1"; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		[ -d "$dir/.sach-work" ] && interrupted=$((interrupted + 1))
+		sach-run -q -j 2 "$dir.yaml" & pid=$!
+		sleep "$d2"; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		sach-run -q -j 1 "$dir.yaml" || echo "$dir: final run failed"
+		ls "$dir" | grep -v '^run.log$' | cmp -s - files || echo "$dir: other files"
+		while read -r f; do
+			case $f in config.json) continue ;; esac
+			cmp -s "ref/$f" "$dir/$f" || echo "$dir/$f differs"
+		done <files
+		[ -e "$dir/.sach-work" ] && echo "$dir: work directory left"
+	done
+done
+[ $interrupted -gt 0 ] && echo "runs were interrupted"
+# Once finished, the same command again has nothing to do.
+sach-run -j 2 ref.yaml 2>&1
+echo "exit $?"
+echo done

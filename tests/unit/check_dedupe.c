@@ -1,0 +1,562 @@
+/*
+ * check_dedupe.c - unit tests for the dedupe module: keys, MinHash and LSH
+ * arithmetic on sets of known Jaccard similarity, union-find order, the
+ * radix sort, the line counter's spills, and the file formats (round trip,
+ * corrupt, truncated and mismatched files rejected).
+ *
+ * Vietnamese strings are \x escapes; the comments spell them in VIQR
+ * (a` = a grave, o+ = horn, dd = d-stroke).
+ */
+#include "sach/dedupe.h"
+#include "sach/error.h"
+#include "sach/io.h"
+#include "sach/viet.h"
+#include "dedupe_internal.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "%s/check_dedupe.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[400];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static const char *tpath(const char *name)
+{
+	static char p[4][400];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof(p[k]), "%s/%s", tmpdir, name);
+	return p[k];
+}
+
+/* ---- keys ---- */
+
+START_TEST(exact_key_folds_style_case_space)
+{
+	sach_buf b = { 0 };
+	uint64_t k1[2], k2[2], k3[2];
+	/* "Ho`a bi`nh" / "hoa` BI`NH" (mark on o, then on a; case; spaces) */
+	const char *a = "Ho\xcc\x80" "a b\xc3\xacnh", *c = "ho\xc3\xa0  B\xc3\x8cNH\n";
+
+	ck_assert_int_eq(sach_dedupe_exact_key(a, strlen(a), &b, k1), 0);
+	ck_assert_int_eq(sach_dedupe_exact_key(c, strlen(c), &b, k2), 0);
+	ck_assert_int_eq(sach_dedupe_exact_key("hoa binh", 8, &b, k3), 0);
+	(void)k1;
+	ck_assert(k2[0] != k3[0] || k2[1] != k3[1]); /* diacritics count */
+	sach_buf_free(&b);
+}
+END_TEST
+
+START_TEST(exact_key_old_new_style)
+{
+	sach_buf b = { 0 };
+	uint64_t k1[2], k2[2];
+	/* "nu+o+'c ho`a" in old style (mark on o) and new style (mark on a) */
+	const char *old = "ho\xc3\xb2" "a", *neu = "ho\xc3\xa0";
+
+	ck_assert_int_eq(sach_dedupe_exact_key(old, strlen(old), &b, k1), 0);
+	ck_assert_int_eq(sach_dedupe_exact_key(neu, strlen(neu), &b, k2), 0);
+	sach_buf_free(&b);
+}
+END_TEST
+
+START_TEST(line_key_blank_is_zero)
+{
+	sach_buf b = { 0 };
+	uint64_t k;
+
+	ck_assert_int_eq(sach_dedupe_line_key("  \t ", 4, &b, &k), 0);
+	ck_assert_uint_eq(k, 0);
+	ck_assert_int_eq(sach_dedupe_line_key("Xem them", 8, &b, &k), 0);
+	ck_assert_uint_ne(k, 0);
+	sach_buf_free(&b);
+}
+END_TEST
+
+/* The signer joins the fold keys of lines; that must be the fold key of
+ * the whole text. */
+static int join_unit(void *ctx, const char *s, size_t n)
+{
+	sach_buf *out = ctx, f = { 0 };
+
+	ck_assert_int_eq(sach_viet_fold_key(s, n, &f), 0);
+	if (f.len) {
+		if (out->len)
+			sach_buf_append(out, " ", 1);
+		sach_buf_append(out, f.ptr, f.len);
+	}
+	sach_buf_free(&f);
+	return 0;
+}
+
+START_TEST(fold_of_lines_joins_to_fold_of_text)
+{
+	static const char *texts[] = {
+		"  M\xe1\xbb\x99t  d\xc3\xb2ng\n\nHai\tD\xc3\x92NG \n  ba\n",
+		"\n\n x\n", "", "a\r\nb", "L\xc3\xbd do\xe2\x80\x83 qu\xc3\xbd\n\xc2\xa0\nk\xe1\xbb\xb3",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		sach_buf whole = { 0 }, joined = { 0 }, jp = { 0 };
+
+		ck_assert_int_eq(sach_viet_fold_key(texts[i], strlen(texts[i]), &whole), 0);
+		ck_assert_int_eq(sach__dd_each_unit(texts[i], strlen(texts[i]), false, join_unit, &joined), 0);
+		ck_assert_int_eq(sach__dd_each_unit(texts[i], strlen(texts[i]), true, join_unit, &jp), 0);
+		ck_assert_uint_eq(whole.len, joined.len);
+		ck_assert(whole.len == 0 || memcmp(whole.ptr, joined.ptr, whole.len) == 0);
+		ck_assert_uint_eq(whole.len, jp.len);
+		sach_buf_free(&whole);
+		sach_buf_free(&joined);
+		sach_buf_free(&jp);
+	}
+}
+END_TEST
+
+static int count_unit(void *ctx, const char *s, size_t n)
+{
+	(void)s;
+	(void)n;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+START_TEST(units_lines_and_paragraphs)
+{
+	const char *t = "a\nb\n\n\nc\n  \nd\ne";
+	int lines = 0, paras = 0;
+
+	sach__dd_each_unit(t, strlen(t), false, count_unit, &lines);
+	sach__dd_each_unit(t, strlen(t), true, count_unit, &paras);
+	ck_assert_int_eq(lines, 8);
+	ck_assert_int_eq(paras, 3);
+}
+END_TEST
+
+/* ---- MinHash and LSH ---- */
+
+/* Text of syllables w<from> .. w<to-1> ("w12 w13 ..."). */
+static char *words(int from, int to)
+{
+	sach_buf b = { 0 };
+	char w[16];
+	int i;
+
+	for (i = from; i < to; i++) {
+		snprintf(w, sizeof(w), "%sw%d", i > from ? " " : "", i);
+		sach_buf_puts(&b, w);
+	}
+	return b.ptr;
+}
+
+static double estimate(unsigned shingle, int a0, int a1, int b0, int b1)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_minhash *mh;
+	uint32_t sa[112], sb[112];
+	char *a = words(a0, a1), *b = words(b0, b1);
+	double s;
+
+	p.shingle = shingle;
+	ck_assert_int_eq(sach_minhash_new(&mh, &p), 0);
+	ck_assert_uint_eq(sach_minhash_size(mh), 112);
+	ck_assert_int_gt(sach_minhash_sign(mh, a, strlen(a), sa), 0);
+	ck_assert_int_gt(sach_minhash_sign(mh, b, strlen(b), sb), 0);
+	s = sach_minhash_similarity(mh, sa, sb);
+	sach_minhash_free(mh);
+	free(a);
+	free(b);
+	return s;
+}
+
+START_TEST(minhash_known_jaccard)
+{
+	/* With 1-syllable shingles the sets are the words: overlap 50 of
+	 * 150 is J = 1/3; 400 of 500 is 0.8; disjoint 0; same 1. 112 hashes
+	 * give a standard error of about 0.045, so 0.12 is a safe margin. */
+	ck_assert_double_eq_tol(estimate(1, 0, 100, 50, 150), 1.0 / 3, 0.12);
+	ck_assert_double_eq_tol(estimate(1, 0, 450, 50, 500), 0.8, 0.12);
+	ck_assert_double_eq_tol(estimate(1, 0, 100, 100, 200), 0.0, 0.05);
+	ck_assert_double_eq_tol(estimate(5, 0, 300, 0, 300), 1.0, 1e-9);
+	/* 5-gram shingles: 300 words sharing 240 give (236 of 356) 0.66. */
+	ck_assert_double_eq_tol(estimate(5, 0, 300, 60, 360), 236.0 / 356, 0.12);
+}
+END_TEST
+
+START_TEST(minhash_empty_and_short)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_minhash *mh;
+	uint32_t s[112];
+
+	ck_assert_int_eq(sach_minhash_new(&mh, &p), 0);
+	ck_assert_int_eq(sach_minhash_sign(mh, " ,. ", 4, s), 0);
+	ck_assert_uint_eq(s[0], UINT32_MAX);
+	ck_assert_uint_eq(s[111], UINT32_MAX);
+	ck_assert_int_eq(sach_minhash_sign(mh, "hai ba", 6, s), 1); /* one shingle */
+	sach_minhash_free(mh);
+}
+END_TEST
+
+START_TEST(lsh_probability)
+{
+	/* 14 x 8: the S-curve crosses 0.5 near J = 0.69. */
+	ck_assert_double_eq_tol(sach_minhash_candidate_probability(14, 8, 0.69), 0.5, 0.05);
+	ck_assert_double_lt(sach_minhash_candidate_probability(14, 8, 0.5), 0.06);
+	ck_assert_double_gt(sach_minhash_candidate_probability(14, 8, 0.9), 0.99);
+	ck_assert_double_eq_tol(sach_minhash_candidate_probability(1, 1, 0.3), 0.3, 1e-12);
+}
+END_TEST
+
+START_TEST(params_checked)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+
+	ck_assert_int_eq(sach_dedupe_params_check(&p), 0);
+	p.bands = 0;
+	ck_assert_int_eq(sach_dedupe_params_check(&p), SACH_EINVAL);
+	p.bands = 14;
+	p.shingle = 33;
+	ck_assert_int_eq(sach_dedupe_params_check(&p), SACH_EINVAL);
+}
+END_TEST
+
+/* ---- union-find and sort ---- */
+
+START_TEST(union_find_root_is_lowest)
+{
+	uint32_t parent[10];
+	uint32_t i;
+
+	for (i = 0; i < 10; i++)
+		parent[i] = i;
+	sach__uf_union(parent, 5, 3);
+	sach__uf_union(parent, 9, 3);
+	sach__uf_union(parent, 7, 8);
+	ck_assert_uint_eq(sach__uf_find(parent, 9), 3);
+	sach__uf_union(parent, 8, 9);
+	ck_assert_uint_eq(sach__uf_find(parent, 7), 3);
+	sach__uf_union(parent, 9, 1);
+	for (i = 3; i < 10; i++)
+		if (i != 4 && i != 6)
+			ck_assert_uint_eq(sach__uf_find(parent, i), 1);
+	ck_assert_uint_eq(sach__uf_find(parent, 4), 4);
+}
+END_TEST
+
+START_TEST(sort_pairs_stable)
+{
+	sach__dd_pair v[2000], tmp[2000];
+	size_t i;
+
+	for (i = 0; i < 2000; i++) {
+		v[i].h = (i * 2654435761u) % 97 * 0x0123456789abull;
+		v[i].i = (uint32_t)i;
+	}
+	sach__dd_sort_pairs(v, tmp, 2000);
+	for (i = 1; i < 2000; i++) {
+		ck_assert(v[i - 1].h <= v[i].h);
+		if (v[i - 1].h == v[i].h)
+			ck_assert_uint_lt(v[i - 1].i, v[i].i);
+	}
+}
+END_TEST
+
+/* ---- line counter ---- */
+
+static int collect(void *ctx, uint64_t key)
+{
+	sach_buf *b = ctx;
+
+	return sach_buf_append(b, &key, sizeof(key));
+}
+
+START_TEST(lines_counter_spills_same_answer)
+{
+	sach__dd_lines *small, *big;
+	sach_buf a = { 0 }, b = { 0 };
+	uint64_t i;
+
+	ck_assert_int_eq(sach__dd_lines_new(&small, 1024, tmpdir), 0);
+	ck_assert_int_eq(sach__dd_lines_new(&big, 1 << 20, tmpdir), 0);
+	for (i = 0; i < 20000; i++) {
+		uint64_t k = (i * 7919) % 3001 + 1; /* each key 6 or 7 times */
+
+		if (i % 5 == 0)
+			k = 5000 + i; /* once */
+		ck_assert_int_eq(sach__dd_lines_add(small, k), 0);
+		ck_assert_int_eq(sach__dd_lines_add(big, k), 0);
+	}
+	ck_assert_int_eq(sach__dd_lines_finish(small, 5, collect, &a), 0);
+	ck_assert_int_eq(sach__dd_lines_finish(big, 5, collect, &b), 0);
+	ck_assert_uint_gt(sach__dd_lines_spills(small), 10);
+	ck_assert_uint_eq(sach__dd_lines_spills(big), 0);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert_uint_gt(a.len, 1000 * 8);
+	ck_assert_int_eq(memcmp(a.ptr, b.ptr, a.len), 0);
+	sach__dd_lines_free(small);
+	sach__dd_lines_free(big);
+	sach_buf_free(&a);
+	sach_buf_free(&b);
+}
+END_TEST
+
+/* ---- files: round trip and damage ---- */
+
+static void sign_file(const char *path, const sach_dedupe_params *p, uint32_t part,
+		      const char *const *texts, size_t n)
+{
+	sach_dedupe_signer *s;
+	char id[32];
+	size_t i;
+
+	ck_assert_int_eq(sach_dedupe_signer_open(&s, path, p, part, false), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "p%u-%zu", part, i);
+		ck_assert_int_eq(sach_dedupe_signer_add(s, i + 1, id, texts[i], strlen(texts[i])), 0);
+	}
+	ck_assert_uint_eq(sach_dedupe_signer_count(s), n);
+	ck_assert_int_eq(sach_dedupe_signer_commit(s), 0);
+}
+
+static const char *const part0[] = {
+	"m\xe1\xbb\x99t hai ba b\xe1\xbb\x91n n\xc4\x83m s\xc3\xa1u b\xe1\xba\xa3y t\xc3\xa1m ch\xc3\xadn m\xc6\xb0\xe1\xbb\x9di",
+	"chuyen khac han\nXem them",
+};
+static const char *const part1[] = {
+	"M\xe1\xbb\x98T  hai ba b\xe1\xbb\x91n n\xc4\x83m s\xc3\xa1u b\xe1\xba\xa3y t\xc3\xa1m ch\xc3\xadn m\xc6\xb0\xe1\xbb\x9di",
+	"khong lien quan gi\nXem them",
+};
+
+START_TEST(round_trip_sign_cluster_apply)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_dedupe_cluster_options o = SACH_DEDUPE_CLUSTER_OPTIONS_INIT;
+	sach_dedupe_cluster_stats st;
+	const char *sigs[2];
+	char s0[400], s1[400], drop[400];
+
+	snprintf(s0, sizeof(s0), "%s", tpath("a.sig"));
+	snprintf(s1, sizeof(s1), "%s", tpath("b.sig.zst"));
+	snprintf(drop, sizeof(drop), "%s", tpath("drop"));
+	sign_file(s0, &p, 0, part0, 2);
+	{
+		sach_dedupe_signer *s;
+
+		ck_assert_int_eq(sach_dedupe_signer_open(&s, s1, &p, 1, true), 0);
+		ck_assert_int_eq(sach_dedupe_signer_add(s, 3, "p1-0", part1[0], strlen(part1[0])), 0);
+		ck_assert_int_eq(sach_dedupe_signer_add(s, 2, "x", "y", 1), SACH_EINVAL); /* lines grow */
+		ck_assert_int_eq(sach_dedupe_signer_add(s, 7, "p1-1", part1[1], strlen(part1[1])), 0);
+		ck_assert_int_eq(sach_dedupe_signer_commit(s), 0);
+	}
+	sigs[0] = s1; /* any order: sorted by part */
+	sigs[1] = s0;
+	o.tmp_dir = tmpdir;
+	o.line_min_docs = 2;
+	ck_assert_int_eq(sach_dedupe_cluster(sigs, 2, drop, &o, &st), 0);
+	ck_assert_uint_eq(st.docs, 4);
+	ck_assert_uint_eq(st.exact, 1);
+	ck_assert_uint_eq(st.near, 0);
+	ck_assert_uint_eq(st.repeated_lines, 1); /* "Xem them" */
+	{
+		sach_dedupe_applier *a;
+
+		ck_assert_int_eq(sach_dedupe_applier_open(&a, drop, 0, 1), 0);
+		sach_dedupe_applier_free(a);
+		ck_assert_int_eq(sach_dedupe_applier_open(&a, drop, 5, 1), SACH_ECONFIG);
+		ck_assert_ptr_nonnull(strstr(sach_error_last(), "part 5"));
+	}
+}
+END_TEST
+
+static void write_bytes(const char *path, const char *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+static char *read_all(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *b;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	*n = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	b = malloc(*n + 1);
+	ck_assert_uint_eq(fread(b, 1, *n, f), *n);
+	fclose(f);
+	return b;
+}
+
+static int cluster_one(const char *sig)
+{
+	sach_dedupe_cluster_options o = SACH_DEDUPE_CLUSTER_OPTIONS_INIT;
+	const char *sigs[1] = { sig };
+
+	o.tmp_dir = tmpdir;
+	return sach_dedupe_cluster(sigs, 1, tpath("drop"), &o, NULL);
+}
+
+START_TEST(corrupt_files_rejected)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	char good[400];
+	size_t n, k;
+	char *b;
+
+	snprintf(good, sizeof(good), "%s", tpath("good.sig"));
+	sign_file(good, &p, 0, part0, 2);
+	ck_assert_int_eq(cluster_one(good), 0);
+	b = read_all(good, &n);
+	/* A flipped bit anywhere: header, record or trailer. */
+	for (k = 0; k < n; k += 7) {
+		b[k] ^= 0x10;
+		write_bytes(tpath("bad.sig"), b, n);
+		ck_assert_int_eq(cluster_one(tpath("bad.sig")), SACH_ECORRUPT);
+		b[k] ^= 0x10;
+	}
+	/* Truncated, and with data appended. */
+	write_bytes(tpath("bad.sig"), b, n - 3);
+	ck_assert_int_eq(cluster_one(tpath("bad.sig")), SACH_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "bad.sig"));
+	write_bytes(tpath("bad.sig"), b, n);
+	{
+		FILE *f = fopen(tpath("bad.sig"), "ab");
+
+		fputc('x', f);
+		fclose(f);
+	}
+	ck_assert_int_eq(cluster_one(tpath("bad.sig")), SACH_ECORRUPT);
+	/* Another version. */
+	b[12] = 9;
+	write_bytes(tpath("bad.sig"), b, n);
+	ck_assert_int_eq(cluster_one(tpath("bad.sig")), SACH_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "version 9"));
+	/* Not ours at all; and a drop list where a signature file belongs. */
+	write_bytes(tpath("bad.sig"), "{\"id\": 1}\n", 10);
+	ck_assert_int_eq(cluster_one(tpath("bad.sig")), SACH_ECORRUPT);
+	ck_assert_int_eq(cluster_one(good), 0);
+	ck_assert_int_eq(cluster_one(tpath("drop")), SACH_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "drop list"));
+	free(b);
+}
+END_TEST
+
+START_TEST(mismatched_params_rejected)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT, q = SACH_DEDUPE_PARAMS_INIT;
+	sach_dedupe_cluster_options o = SACH_DEDUPE_CLUSTER_OPTIONS_INIT;
+	const char *sigs[2];
+	char a[400], b[400];
+
+	q.bands = 16;
+	snprintf(a, sizeof(a), "%s", tpath("a.sig"));
+	snprintf(b, sizeof(b), "%s", tpath("b.sig"));
+	sign_file(a, &p, 0, part0, 2);
+	sign_file(b, &q, 1, part1, 2);
+	sigs[0] = a;
+	sigs[1] = b;
+	o.tmp_dir = tmpdir;
+	ck_assert_int_eq(sach_dedupe_cluster(sigs, 2, tpath("drop"), &o, NULL), SACH_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "--bands"));
+	/* Two files of one part. */
+	sign_file(b, &p, 0, part1, 2);
+	ck_assert_int_eq(sach_dedupe_cluster(sigs, 2, tpath("drop"), &o, NULL), SACH_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "both part 0"));
+}
+END_TEST
+
+START_TEST(memory_budget_honoured)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_dedupe_cluster_options o = SACH_DEDUPE_CLUSTER_OPTIONS_INIT;
+	sach_dedupe_signer *s;
+	const char *sigs[1];
+	char sig[400], id[32], *t;
+	int i;
+
+	snprintf(sig, sizeof(sig), "%s", tpath("m.sig"));
+	ck_assert_int_eq(sach_dedupe_signer_open(&s, sig, &p, 0, false), 0);
+	for (i = 0; i < 20000; i++) {
+		snprintf(id, sizeof(id), "d%d", i);
+		t = words(i, i + 8);
+		ck_assert_int_eq(sach_dedupe_signer_add(s, (uint64_t)i + 1, id, t, strlen(t)), 0);
+		free(t);
+	}
+	ck_assert_int_eq(sach_dedupe_signer_commit(s), 0);
+	sigs[0] = sig;
+	o.tmp_dir = tmpdir;
+	o.mem = 1 << 20;
+	ck_assert_int_eq(sach_dedupe_cluster(sigs, 1, tpath("drop"), &o, NULL), SACH_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "raise --mem"));
+	{
+		sach_dedupe_cluster_stats st;
+
+		o.mem = 16 << 20;
+		ck_assert_int_eq(sach_dedupe_cluster(sigs, 1, tpath("drop"), &o, &st), 0);
+		ck_assert_uint_le(st.peak_bytes, o.mem);
+		ck_assert_uint_eq(st.docs, 20000);
+		/* Documented figure: fixed bytes per document, ids aside. */
+		ck_assert_uint_le(st.peak_bytes / 20000, SACH_DEDUPE_BYTES_PER_DOC * 2 + 16);
+	}
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("dedupe");
+	TCase *t = tcase_create("core");
+
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, exact_key_folds_style_case_space);
+	tcase_add_test(t, exact_key_old_new_style);
+	tcase_add_test(t, line_key_blank_is_zero);
+	tcase_add_test(t, fold_of_lines_joins_to_fold_of_text);
+	tcase_add_test(t, units_lines_and_paragraphs);
+	tcase_add_test(t, minhash_known_jaccard);
+	tcase_add_test(t, minhash_empty_and_short);
+	tcase_add_test(t, lsh_probability);
+	tcase_add_test(t, params_checked);
+	tcase_add_test(t, union_find_root_is_lowest);
+	tcase_add_test(t, sort_pairs_stable);
+	tcase_add_test(t, lines_counter_spills_same_answer);
+	tcase_add_test(t, round_trip_sign_cluster_apply);
+	tcase_add_test(t, corrupt_files_rejected);
+	tcase_add_test(t, mismatched_params_rejected);
+	tcase_add_test(t, memory_budget_honoured);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *r = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(r, CK_ENV);
+	failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,672 @@
+/*
+ * sach-dedupe - exact, repeated-line and near-duplicate removal (see
+ * sach/dedupe.h for the stages, the ordinal and the order of operations).
+ *
+ *   sach-dedupe [OPTION]... [FILE]...           all three stages in one run
+ *   sach-dedupe sign --part K -o SIG [FILE]     stage 1, one input part
+ *   sach-dedupe cluster -o DROP SIG...          stage 2
+ *   sach-dedupe apply --part K --drop-list DROP [FILE]   stage 3
+ *
+ * The one-shot run is the stages with input file i as part i and the files
+ * between them in a temporary directory, so the two ways cannot disagree.
+ * It reads its input twice; stdin is first copied to that directory.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "common/tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { CMD_ALL, CMD_SIGN, CMD_CLUSTER, CMD_APPLY };
+
+struct dedupe {
+	int cmd;
+	sach_dedupe_params p;
+	sach_dedupe_cluster_options co;
+	sach_dedupe_cluster_stats cs;
+	unsigned min_words;
+	long part;
+	const char *drop_list;
+	const char *tmp_base;
+	char *tmp;                   /* one-shot: our temporary directory */
+	/* apply */
+	sach_dedupe_applier *ap;
+	const tool_common *c;
+	int cur;                     /* input whose part is open (one-shot) */
+	uint64_t last_line;
+	sach_dedupe_apply_stats as;  /* over all parts */
+};
+
+static void help(void)
+{
+	printf("Usage: %s [OPTION]... [FILE]...\n"
+	       "  or:  %s sign --part K -o SIG [OPTION]... [FILE]\n"
+	       "  or:  %s cluster -o DROP [OPTION]... SIG...\n"
+	       "  or:  %s apply --part K --drop-list DROP [OPTION]... [FILE]\n"
+	       "Remove duplicate documents and repeated lines, deterministically: exact\n"
+	       "duplicates (same fold key: tone style, i/y, case and spaces folded), near\n"
+	       "duplicates (MinHash over syllable shingles, LSH, union-find), and lines found\n"
+	       "in many documents. Of each group the first document in input order is kept;\n"
+	       "the others go to --rejected naming it (\"duplicate_of\").\n"
+	       "\n"
+	       "Stages (for splitting the work): 'sign' writes keys and signatures of one\n"
+	       "input part; 'cluster' reads every signature file and writes the drop list;\n"
+	       "'apply' writes the kept documents of one part. Parts are numbered in corpus\n"
+	       "order (--part); the concatenated outputs equal one run over the parts.\n"
+	       "\n"
+	       "Keys (sign, one-shot):\n"
+	       "      --no-exact           no exact duplicates\n"
+	       "      --no-near            no near duplicates\n"
+	       "      --no-lines           no repeated-line removal\n"
+	       "      --paragraphs         repeated paragraphs (blank-line blocks), not lines\n"
+	       "      --skeleton           shingle text without diacritics (catches copies\n"
+	       "                           whose accents were stripped)\n"
+	       "      --shingle N          syllables per shingle (default 5)\n"
+	       "      --bands N            LSH bands (default 14)\n"
+	       "      --rows N             hashes per band (default 8; 14 x 8 = 112 hashes:\n"
+	       "                           candidates at 50%% chance for Jaccard 0.69)\n"
+	       "      --jaccard T          confirm candidates whose exact shingle Jaccard is\n"
+	       "                           at least T (stores shingle sets; default off)\n"
+	       "      --seed N             MinHash seed (default 23236)\n"
+	       "      --part K             sign/apply: the part number (0, 1, ...)\n"
+	       "\n"
+	       "Clustering (cluster, one-shot):\n"
+	       "      --mem SIZE           memory budget (default 2G; K, M, G suffixes);\n"
+	       "                           about %d bytes per document plus its id\n"
+	       "      --line-min-docs N    remove lines found in N or more kept documents\n"
+	       "                           (default 10)\n"
+	       "      --keep-cluster-info  write \"dedupe\": {\"cluster\", \"cluster_size\"} into\n"
+	       "                           the meta block of cluster members\n"
+	       "      --index DIR          drop documents that duplicate the index in DIR\n"
+	       "      --update-index       add the kept documents to the index\n"
+	       "      --tmp-dir DIR        temporary files (default $TMPDIR or /tmp)\n"
+	       "\n"
+	       "Applying (apply, one-shot):\n"
+	       "      --drop-list FILE     apply: the drop list written by cluster\n"
+	       "      --min-words N        drop a document left with fewer words after line\n"
+	       "                           removal (default 5)\n"
+	       "\n"
+	       "%s"
+	       "\n"
+	       "Exit status: 0 success; 1 data or I/O failure (also a corrupt signature,\n"
+	       "drop list or index); 2 usage error, or files built with other parameters,\n"
+	       "or over the memory budget.\n",
+	       tool_name, tool_name, tool_name, tool_name, SACH_DEDUPE_BYTES_PER_DOC, tool_common_help);
+}
+
+enum {
+	OPT_NO_EXACT = 1, OPT_NO_NEAR, OPT_NO_LINES, OPT_PARAGRAPHS, OPT_SKELETON, OPT_SHINGLE,
+	OPT_BANDS, OPT_ROWS, OPT_JACCARD, OPT_SEED, OPT_PART, OPT_MEM, OPT_LINE_MIN, OPT_CLUSTER_INFO,
+	OPT_INDEX, OPT_UPDATE_INDEX, OPT_TMP_DIR, OPT_DROP_LIST, OPT_MIN_WORDS
+};
+
+static const struct option own_options[] = {
+	{ "no-exact", no_argument, NULL, OPT_NO_EXACT },
+	{ "no-near", no_argument, NULL, OPT_NO_NEAR },
+	{ "no-lines", no_argument, NULL, OPT_NO_LINES },
+	{ "paragraphs", no_argument, NULL, OPT_PARAGRAPHS },
+	{ "skeleton", no_argument, NULL, OPT_SKELETON },
+	{ "shingle", required_argument, NULL, OPT_SHINGLE },
+	{ "bands", required_argument, NULL, OPT_BANDS },
+	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "jaccard", required_argument, NULL, OPT_JACCARD },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "part", required_argument, NULL, OPT_PART },
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "line-min-docs", required_argument, NULL, OPT_LINE_MIN },
+	{ "keep-cluster-info", no_argument, NULL, OPT_CLUSTER_INFO },
+	{ "index", required_argument, NULL, OPT_INDEX },
+	{ "update-index", no_argument, NULL, OPT_UPDATE_INDEX },
+	{ "tmp-dir", required_argument, NULL, OPT_TMP_DIR },
+	{ "drop-list", required_argument, NULL, OPT_DROP_LIST },
+	{ "min-words", required_argument, NULL, OPT_MIN_WORDS },
+};
+
+/* Exit code for a library failure: a parameter or budget problem is a
+ * configuration error (2), everything else a data or I/O failure (1). */
+static int fail_code(int rc)
+{
+	return rc == SACH_ECONFIG ? SACH_EXIT_USAGE : SACH_EXIT_FAILURE;
+}
+
+static int lib_fail(int rc)
+{
+	tool_warn("%s", sach_error_last());
+	return fail_code(rc);
+}
+
+/* ---- sign ---- */
+
+/*
+ * Signs one input as part `part`. Bad records are not signed: under
+ * --on-error fail the run stops; otherwise they are left for apply, which
+ * meets them again and accounts for them under the same policy.
+ */
+static int sign_input(const struct dedupe *d, const tool_common *c, const char *path,
+		      const char *sig, uint32_t part, bool quiet_bad, uint64_t *docs, uint64_t *bad)
+{
+	sach_dedupe_signer *s = NULL;
+	sach_reader *rd = NULL;
+	sach_doc *doc;
+	const char *text;
+	size_t len;
+	int rc;
+
+	if ((rc = sach_dedupe_signer_open(&s, sig, &d->p, part,
+					  sach_compression_from_path(sig) == SACH_COMPRESS_ZSTD)) < 0)
+		return lib_fail(rc);
+	if ((rc = sach_reader_open(&rd, path, &c->reader)) < 0) {
+		sach_dedupe_signer_abort(s);
+		return lib_fail(rc);
+	}
+	while ((rc = sach_reader_next(rd, &doc)) != 0) {
+		if (rc == SACH_EIO || rc == SACH_ECORRUPT || rc == SACH_ENOMEM) {
+			if (c->on_error == ON_ERROR_FAIL || rc == SACH_ENOMEM || !quiet_bad) {
+				tool_warn("%s; input from line %llu on is lost", sach_error_last(),
+					  (unsigned long long)sach_reader_line(rd) + 1);
+				goto fail;
+			}
+			break; /* apply meets the same loss and reports it */
+		}
+		if (rc < 0) {
+			(*bad)++;
+			if (c->on_error == ON_ERROR_FAIL) {
+				tool_warn("%s", sach_error_last());
+				goto fail;
+			}
+			continue;
+		}
+		text = sach_doc_text(doc, &len);
+		if ((rc = sach_dedupe_signer_add(s, sach_doc_line(doc), sach_doc_id(doc), text, len)) < 0) {
+			tool_warn("%s:%llu: %s", sach_doc_source(doc),
+				  (unsigned long long)sach_doc_line(doc), sach_error_last());
+			goto fail;
+		}
+		(*docs)++;
+	}
+	sach_reader_close(rd);
+	if ((rc = sach_dedupe_signer_commit(s)) < 0)
+		return lib_fail(rc);
+	return 0;
+fail:
+	sach_reader_close(rd);
+	sach_dedupe_signer_abort(s);
+	return SACH_EXIT_FAILURE;
+}
+
+static int write_json(const char *path, json_object *o)
+{
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_SPACED |
+							     JSON_C_TO_STRING_NOSLASHESCAPE);
+	sach_writer *w = NULL;
+	sach_writer_options wo = SACH_WRITER_OPTIONS_INIT;
+
+	if (sach_writer_open(&w, path, &wo) < 0 || sach_writer_write(w, text, strlen(text)) < 0 ||
+	    sach_writer_write(w, "\n", 1) < 0) {
+		tool_warn("%s", sach_error_last());
+		sach_writer_abort(w);
+		return SACH_EXIT_FAILURE;
+	}
+	if (sach_writer_commit(w) < 0) {
+		tool_warn("%s", sach_error_last());
+		return SACH_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+#define JI(o, k, v) json_object_object_add((o), (k), json_object_new_int64((int64_t)(v)))
+
+static void cluster_json(const struct dedupe *d, json_object *o)
+{
+	JI(o, "documents", d->cs.docs);
+	JI(o, "index_documents", d->cs.index_docs);
+	JI(o, "exact_duplicates", d->cs.exact);
+	JI(o, "near_duplicates", d->cs.near);
+	JI(o, "exact_duplicates_of_index", d->cs.exact_index);
+	JI(o, "near_duplicates_of_index", d->cs.near_index);
+	JI(o, "clusters", d->cs.clusters);
+	JI(o, "candidates_rejected", d->cs.candidates_rejected);
+	JI(o, "line_keys", d->cs.line_keys);
+	JI(o, "repeated_lines", d->cs.repeated_lines);
+	JI(o, "spill_runs", d->cs.spill_runs);
+	JI(o, "index_written", d->cs.index_written);
+	JI(o, "peak_bytes", d->cs.peak_bytes);
+}
+
+static int cmd_sign(struct dedupe *d, tool_common *c)
+{
+	uint64_t docs = 0, bad = 0;
+	int code;
+
+	if (d->part < 0)
+		tool_usage_error("sign needs --part K");
+	if (strcmp(c->output, "-") == 0)
+		tool_usage_error("sign needs -o SIG (a signature file)");
+	if (c->ninputs != 1)
+		tool_usage_error("sign takes one input part (concatenate files into one part first)");
+	code = sign_input(d, c, c->inputs[0], c->output, (uint32_t)d->part, true, &docs, &bad);
+	if (code == 0 && c->stats_path) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "tool", json_object_new_string(tool_name));
+		json_object_object_add(o, "stage", json_object_new_string("sign"));
+		JI(o, "part", d->part);
+		JI(o, "documents", docs);
+		JI(o, "bad_records", bad);
+		code = write_json(c->stats_path, o);
+		json_object_put(o);
+	}
+	return code;
+}
+
+/* ---- cluster ---- */
+
+static int run_cluster(struct dedupe *d, const char *const *sigs, size_t n, const char *out)
+{
+	int rc = sach_dedupe_cluster(sigs, n, out, &d->co, &d->cs);
+
+	return rc < 0 ? lib_fail(rc) : 0;
+}
+
+static int cmd_cluster(struct dedupe *d, tool_common *c)
+{
+	int code;
+
+	if (strcmp(c->output, "-") == 0)
+		tool_usage_error("cluster needs -o DROP (the drop list)");
+	if (c->ninputs < 1 || strcmp(c->inputs[0], "-") == 0)
+		tool_usage_error("cluster needs the signature files as arguments");
+	d->co.compress = sach_compression_from_path(c->output) == SACH_COMPRESS_ZSTD;
+	code = run_cluster(d, (const char *const *)c->inputs, (size_t)c->ninputs, c->output);
+	if (code == 0 && c->stats_path) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "tool", json_object_new_string(tool_name));
+		json_object_object_add(o, "stage", json_object_new_string("cluster"));
+		cluster_json(d, o);
+		code = write_json(c->stats_path, o);
+		json_object_put(o);
+	}
+	return code;
+}
+
+/* ---- apply ---- */
+
+static void add_apply_stats(struct dedupe *d)
+{
+	const sach_dedupe_apply_stats *s;
+
+	if (!d->ap)
+		return;
+	s = sach_dedupe_applier_stats(d->ap);
+	d->as.docs += s->docs;
+	d->as.dropped += s->dropped;
+	d->as.too_short += s->too_short;
+	d->as.docs_changed += s->docs_changed;
+	d->as.lines_removed += s->lines_removed;
+	d->as.bytes_removed += s->bytes_removed;
+}
+
+/* Ends the open part: its document count must match what was signed. */
+static int close_part(struct dedupe *d)
+{
+	int rc = 0;
+
+	if (d->ap) {
+		rc = sach_dedupe_applier_finish(d->ap);
+		add_apply_stats(d);
+		sach_dedupe_applier_free(d->ap);
+		d->ap = NULL;
+	}
+	return rc;
+}
+
+static const char *input_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/* One-shot: the input (= part) a document comes from. Inputs are read in
+ * order, so the part only ever moves forward. */
+static int open_part_for(struct dedupe *d, const sach_doc *doc)
+{
+	const char *src = sach_doc_source(doc);
+	uint64_t line = sach_doc_line(doc);
+	int j, rc;
+
+	if (d->cmd == CMD_APPLY) {
+		if (!d->ap && (rc = sach_dedupe_applier_open(&d->ap, d->drop_list, (uint32_t)d->part,
+							     d->min_words)) < 0)
+			return rc;
+		return 0;
+	}
+	if (d->ap && strcmp(src, input_name(d->c->inputs[d->cur])) == 0 && line > d->last_line)
+		return 0;
+	for (j = d->ap ? d->cur + 1 : d->cur; j < d->c->ninputs; j++)
+		if (strcmp(src, input_name(d->c->inputs[j])) == 0)
+			break;
+	if (j == d->c->ninputs) {
+		tool_warn("internal error: a document from '%s' matches no input", src);
+		return SACH_ERROR;
+	}
+	if ((rc = close_part(d)) < 0)
+		return rc;
+	d->cur = j;
+	return sach_dedupe_applier_open(&d->ap, d->drop_list, (uint32_t)j, d->min_words);
+}
+
+static int apply_process(void *ctx, sach_doc *doc, const char **reason)
+{
+	struct dedupe *d = ctx;
+	int rc;
+
+	if ((rc = open_part_for(d, doc)) < 0)
+		return SACH_ERROR; /* stops the run with the message */
+	d->last_line = sach_doc_line(doc);
+	rc = sach_dedupe_apply(d->ap, doc, d->last_line, reason);
+	if (rc == SACH_ENOMEM)
+		return rc;
+	if (rc == SACH_ECONFIG || rc == SACH_EINVAL)
+		return SACH_ERROR;
+	if (rc < 0)
+		return rc;
+	return rc == 1 ? STAGE_DROP : STAGE_KEEP;
+}
+
+static void apply_stats(void *ctx, json_object *into)
+{
+	struct dedupe *d = ctx;
+	sach_dedupe_apply_stats s = d->as;
+
+	if (d->ap) {
+		const sach_dedupe_apply_stats *a = sach_dedupe_applier_stats(d->ap);
+
+		s.docs += a->docs;
+		s.dropped += a->dropped;
+		s.too_short += a->too_short;
+		s.docs_changed += a->docs_changed;
+		s.lines_removed += a->lines_removed;
+		s.bytes_removed += a->bytes_removed;
+	}
+	if (d->cmd == CMD_ALL)
+		cluster_json(d, into);
+	JI(into, "duplicates_dropped", s.dropped);
+	JI(into, "too_short_after_lines", s.too_short);
+	JI(into, "docs_changed", s.docs_changed);
+	JI(into, "lines_removed", s.lines_removed);
+	JI(into, "bytes_removed", s.bytes_removed);
+}
+
+static int run_apply(struct dedupe *d, tool_common *c)
+{
+	tool_stage stage = { "dedupe", apply_process, apply_stats, d };
+	int code, rc;
+
+	d->c = c;
+	code = tool_run(c, &stage);
+	rc = close_part(d);
+	if (code == 0 && rc < 0) {
+		/* The output is written; the exit status says it cannot be trusted. */
+		tool_warn("%s", sach_error_last());
+		code = SACH_EXIT_FAILURE;
+	}
+	return code;
+}
+
+static int cmd_apply(struct dedupe *d, tool_common *c)
+{
+	int rc;
+
+	if (d->part < 0 || !d->drop_list)
+		tool_usage_error("apply needs --part K and --drop-list FILE");
+	if (c->ninputs != 1)
+		tool_usage_error("apply takes one input part");
+	rc = sach_dedupe_applier_open(&d->ap, d->drop_list, (uint32_t)d->part, d->min_words);
+	if (rc < 0)
+		return lib_fail(rc);
+	return run_apply(d, c);
+}
+
+/* ---- one-shot ---- */
+
+static void remove_tmp(struct dedupe *d)
+{
+	char path[4200];
+	long i;
+
+	if (!d->tmp)
+		return;
+	for (i = 0; i < 100000; i++) {
+		snprintf(path, sizeof(path), "%s/%ld.sig", d->tmp, i);
+		if (unlink(path) < 0 && errno == ENOENT)
+			break;
+	}
+	snprintf(path, sizeof(path), "%s/drop", d->tmp);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/stdin", d->tmp);
+	unlink(path);
+	rmdir(d->tmp);
+	free(d->tmp);
+	d->tmp = NULL;
+}
+
+/* Copies stdin to a file and makes that file fd 0, so stdin can be read
+ * once to sign and once more to apply. */
+static int spool_stdin(struct dedupe *d)
+{
+	char path[4200], buf[1 << 16];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/stdin", d->tmp);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600)) < 0) {
+		tool_warn("cannot create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write(fd, buf, (size_t)n) != n) {
+			tool_warn("cannot copy stdin to '%s': %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	if (dup2(fd, STDIN_FILENO) < 0) {
+		tool_warn("cannot reopen stdin: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_all(struct dedupe *d, tool_common *c)
+{
+	char **sigs = NULL;
+	char drop[4200];
+	uint64_t docs = 0, bad = 0;
+	int i, code = SACH_EXIT_FAILURE;
+	bool uses_stdin = false;
+	size_t len = strlen(d->tmp_base) + 32;
+
+	if (!(d->tmp = malloc(len)) || !(sigs = calloc((size_t)c->ninputs, sizeof(*sigs)))) {
+		tool_warn("out of memory");
+		goto out;
+	}
+	snprintf(d->tmp, len, "%s/sach-dedupe.XXXXXX", d->tmp_base);
+	if (!mkdtemp(d->tmp)) {
+		tool_warn("cannot create a directory in '%s': %s", d->tmp_base, strerror(errno));
+		free(d->tmp);
+		d->tmp = NULL;
+		goto out;
+	}
+	for (i = 0; i < c->ninputs; i++)
+		uses_stdin |= strcmp(c->inputs[i], "-") == 0;
+	if (uses_stdin && spool_stdin(d) < 0)
+		goto out;
+	for (i = 0; i < c->ninputs; i++) {
+		if (!(sigs[i] = malloc(strlen(d->tmp) + 32))) {
+			tool_warn("out of memory");
+			goto out;
+		}
+		sprintf(sigs[i], "%s/%d.sig", d->tmp, i);
+		if (strcmp(c->inputs[i], "-") == 0)
+			lseek(STDIN_FILENO, 0, SEEK_SET);
+		if ((code = sign_input(d, c, c->inputs[i], sigs[i], (uint32_t)i, true, &docs, &bad)) != 0)
+			goto out;
+	}
+	snprintf(drop, sizeof(drop), "%s/drop", d->tmp);
+	if ((code = run_cluster(d, (const char *const *)sigs, (size_t)c->ninputs, drop)) != 0)
+		goto out;
+	if (uses_stdin)
+		lseek(STDIN_FILENO, 0, SEEK_SET);
+	d->drop_list = drop;
+	code = run_apply(d, c);
+out:
+	if (sigs)
+		for (i = 0; i < c->ninputs; i++)
+			free(sigs[i]);
+	free(sigs);
+	remove_tmp(d);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_dedupe_cluster_options co = SACH_DEDUPE_CLUSTER_OPTIONS_INIT;
+	size_t nown = sizeof(own_options) / sizeof(own_options[0]);
+	struct dedupe d;
+	struct option *longopts;
+	tool_common c;
+	const char *env;
+	char *end;
+	long v;
+	int opt, code;
+
+	tool_init("sach-dedupe");
+	memset(&d, 0, sizeof(d));
+	d.cmd = CMD_ALL;
+	d.part = -1;
+	d.min_words = 5;
+	if (argc > 1 && strcmp(argv[1], "sign") == 0)
+		d.cmd = CMD_SIGN;
+	else if (argc > 1 && strcmp(argv[1], "cluster") == 0)
+		d.cmd = CMD_CLUSTER;
+	else if (argc > 1 && strcmp(argv[1], "apply") == 0)
+		d.cmd = CMD_APPLY;
+	if (d.cmd != CMD_ALL) {
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	env = getenv("TMPDIR");
+	d.tmp_base = env && *env ? env : "/tmp";
+	tool_common_init(&c);
+	longopts = calloc(nown + tool_common_long_options_count + 1, sizeof(*longopts));
+	if (!longopts) {
+		tool_warn("out of memory");
+		return SACH_EXIT_FAILURE;
+	}
+	memcpy(longopts, own_options, sizeof(own_options));
+	memcpy(longopts + nown, tool_common_long_options,
+	       tool_common_long_options_count * sizeof(*longopts));
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:q", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_NO_EXACT: p.exact = false; break;
+		case OPT_NO_NEAR: p.near = false; break;
+		case OPT_NO_LINES: p.lines = false; break;
+		case OPT_PARAGRAPHS: p.paragraphs = true; break;
+		case OPT_SKELETON: p.skeleton = true; break;
+		case OPT_SHINGLE:
+			if (!tool_parse_int(optarg, 1, 32, &v))
+				tool_usage_error("--shingle: expected 1-32, not '%s'", optarg);
+			p.shingle = (unsigned)v;
+			break;
+		case OPT_BANDS:
+			if (!tool_parse_int(optarg, 1, 64, &v))
+				tool_usage_error("--bands: expected 1-64, not '%s'", optarg);
+			p.bands = (unsigned)v;
+			break;
+		case OPT_ROWS:
+			if (!tool_parse_int(optarg, 1, 32, &v))
+				tool_usage_error("--rows: expected 1-32, not '%s'", optarg);
+			p.rows = (unsigned)v;
+			break;
+		case OPT_JACCARD:
+			errno = 0;
+			p.jaccard = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(p.jaccard > 0 && p.jaccard <= 1))
+				tool_usage_error("--jaccard: expected a number in (0, 1], not '%s'", optarg);
+			break;
+		case OPT_SEED:
+			errno = 0;
+			p.seed = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || *optarg == '-')
+				tool_usage_error("--seed: expected a number, not '%s'", optarg);
+			break;
+		case OPT_PART:
+			if (!tool_parse_int(optarg, 0, 1000000000L, &v))
+				tool_usage_error("--part: expected a number from 0, not '%s'", optarg);
+			d.part = v;
+			break;
+		case OPT_MEM:
+			if (!tool_parse_size(optarg, &co.mem) || co.mem < ((size_t)1 << 20))
+				tool_usage_error("--mem: expected a size of at least 1M, not '%s'", optarg);
+			break;
+		case OPT_LINE_MIN:
+			if (!tool_parse_int(optarg, 2, 1000000000L, &v))
+				tool_usage_error("--line-min-docs: expected a number from 2, not '%s'", optarg);
+			co.line_min_docs = (uint32_t)v;
+			break;
+		case OPT_CLUSTER_INFO: co.keep_cluster_info = true; break;
+		case OPT_INDEX: co.index_dir = optarg; break;
+		case OPT_UPDATE_INDEX: co.update_index = true; break;
+		case OPT_TMP_DIR: d.tmp_base = optarg; break;
+		case OPT_DROP_LIST: d.drop_list = optarg; break;
+		case OPT_MIN_WORDS:
+			if (!tool_parse_int(optarg, 0, 1000000, &v))
+				tool_usage_error("--min-words: expected a number from 0, not '%s'", optarg);
+			d.min_words = (unsigned)v;
+			break;
+		case '?':
+		case ':':
+			tool_getopt_error(opt, argv, longopts);
+		default:
+			if (!tool_common_option(&c, opt, optarg, help))
+				tool_usage_error("invalid option");
+		}
+	}
+	tool_common_finish(&c, argc, argv);
+	if (co.update_index && !co.index_dir)
+		tool_usage_error("--update-index needs --index DIR");
+	if (d.part >= 0 && (d.cmd == CMD_ALL || d.cmd == CMD_CLUSTER))
+		tool_usage_error("--part goes with sign and apply");
+	if (d.drop_list && d.cmd != CMD_APPLY)
+		tool_usage_error("--drop-list goes with apply");
+	if (!p.exact && !p.near && !p.lines)
+		tool_usage_error("--no-exact, --no-near and --no-lines together leave nothing to do");
+	if (p.paragraphs && !p.lines)
+		tool_usage_error("--paragraphs needs repeated-line removal (not --no-lines)");
+	if (p.jaccard > 0 && !p.near)
+		tool_usage_error("--jaccard needs near duplicates (not --no-near)");
+	co.tmp_dir = d.tmp_base;
+	d.p = p;
+	d.co = co;
+	switch (d.cmd) {
+	case CMD_SIGN: code = cmd_sign(&d, &c); break;
+	case CMD_CLUSTER: code = cmd_cluster(&d, &c); break;
+	case CMD_APPLY: code = cmd_apply(&d, &c); break;
+	default: code = cmd_all(&d, &c); break;
+	}
+	free(longopts);
+	return code;
+}
