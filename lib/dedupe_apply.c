@@ -290,6 +290,12 @@ int sach_dedupe_apply(sach_dedupe_applier *a, sach_doc *doc, uint64_t line, cons
 	if (a->st.docs && line <= a->last_line)
 		return sach__error_set(SACH_EINVAL, "dedupe apply: line %" PRIu64 " after line %" PRIu64,
 				       line, a->last_line);
+	/* More documents than were signed is known now, before the caller
+	 * writes anything more; fewer is known only at finish. */
+	if (a->st.docs >= a->signed_docs)
+		return sach__error_set(SACH_ECONFIG, "input part %u changed since it was signed: "
+				       "more than the %" PRIu64 " documents signed", a->part,
+				       a->signed_docs);
 	a->last_line = line;
 	a->st.docs++;
 	if (a->cur < a->ne && a->e[a->cur].line < line)

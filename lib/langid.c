@@ -22,8 +22,9 @@
  *    langid-foreign.txt: English, French, Indonesian, Malay, Tagalog,
  *    Spanish, Portuguese, Italian, German, Dutch) count against, and a
  *    spelling on both lists ("de", "la", "di") counts for neither.
- * Numbers, acronyms (two or more ASCII capitals) and words with digits or
- * inner punctuation say nothing either way.
+ * Vietnamese chat spellings (lib/data/wordlists/teencode.txt: ko, dc)
+ * count for Vietnamese. Numbers, acronyms (two or more ASCII capitals) and
+ * words with digits or inner punctuation say nothing either way.
  *
  * The score is a logistic function of the mean evidence per word, with one
  * extra neutral word in the denominator so that a single word cannot reach
@@ -42,16 +43,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Evidence weights, per word. */
+/* Evidence weights, per word. Negative evidence is weaker than positive:
+ * Vietnamese text quotes names and foreign titles, while other languages
+ * practically never write a well-formed syllable with o-horn or a dot
+ * below. Capitalised words that are not syllables are mostly names, which
+ * every language writes, so they count little. */
 #define LG_VI_LETTER 3.0f  /* well-formed, with a letter only Vietnamese uses */
 #define LG_VI_ACCENT 1.0f  /* well-formed, accented like French or Portuguese */
-#define LG_BAD_ACCENT -2.5f /* accented Latin word, not a syllable */
-#define LG_OTHER_SCRIPT -3.0f
+#define LG_BAD_ACCENT -1.5f /* accented Latin word, not a syllable */
+#define LG_OTHER_SCRIPT -2.0f
 #define LG_VI_FREQ 1.5f    /* diacritic-free Vietnamese stop word */
 #define LG_SHARED 0.25f    /* frequent in Vietnamese and in another language */
-#define LG_FOREIGN -2.0f   /* frequent word of another language */
+#define LG_FOREIGN -1.5f   /* frequent word of another language, no syllable */
 #define LG_SKELETON 0.5f   /* some Vietnamese syllable without its marks */
-#define LG_NOT_SYLLABLE -2.0f /* ASCII word that no syllable spells */
+#define LG_NOT_SYLLABLE -1.0f /* ASCII word that no syllable spells */
+#define LG_NAME -0.3f      /* capitalised word that is not a syllable */
+#define LG_TEENCODE 1.0f   /* Vietnamese chat spelling (ko, dc) */
 
 /* Logistic slope and centre (on the mean evidence per word). */
 #define LG_SLOPE 3.0
@@ -68,13 +75,17 @@ float sach__lang_evidence(const sach__lang_facts *f, int *counted)
 	if (!f->ascii) {
 		if (f->wellformed)
 			return f->vi_letter ? LG_VI_LETTER : LG_VI_ACCENT;
-		return LG_BAD_ACCENT;
+		return f->capital ? LG_NAME : LG_BAD_ACCENT;
 	}
+	if (f->teencode && !f->foreign)
+		return LG_TEENCODE;
 	if (f->vifreq)
 		return f->foreign ? LG_SHARED : LG_VI_FREQ;
 	if (f->foreign)
-		return LG_FOREIGN;
-	return f->skeleton ? LG_SKELETON : LG_NOT_SYLLABLE;
+		return f->skeleton ? 0.0f : LG_FOREIGN;
+	if (f->skeleton)
+		return LG_SKELETON;
+	return f->capital ? LG_NAME : LG_NOT_SYLLABLE;
 }
 
 double sach__lang_score(double sum, uint64_t n)

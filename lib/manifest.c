@@ -131,6 +131,15 @@ static json_object *config_object(const sach_shard_options *o)
 		json_object_object_add(c, "shuffle", NULL);
 	}
 	json_object_object_add(c, "syllables", json_object_new_string("letter-tokens"));
+	if (o->pipeline_config) {
+		json_object *pc = json_tokener_parse(o->pipeline_config);
+
+		if (!pc) {
+			json_object_put(c);
+			return NULL;
+		}
+		json_object_object_add(c, "pipeline", pc);
+	}
 	return c;
 }
 

@@ -205,9 +205,10 @@ static int check_shard(struct verify *v, const char *dir, json_object *s, size_t
 	sums[k].syllables += syl;
 	/* The name must be this split's next shard; the total is checked with
 	 * the split's count after all shards are seen. */
-	if (sscanf(file + strlen(split), "-%5llu-of-%5llu", (unsigned long long *)&index,
+	if (strncmp(file, split, strlen(split)) != 0 ||
+	    sscanf(file + strlen(split), "-%llu-of-%llu", (unsigned long long *)&index,
 		   (unsigned long long *)&total) != 2 ||
-	    strncmp(file, split, strlen(split)) != 0 || index != sums[k].shards - 1) {
+	    index != sums[k].shards - 1) {
 		snprintf(expect, sizeof(expect), "%s-%05llu-of-...", split,
 			 (unsigned long long)(sums[k].shards - 1));
 		problem(v, file, "name out of order (expected %s)", expect);

@@ -254,8 +254,9 @@ static int parse_workers(sach_pipeline *p, const sach_config_node *v)
 	return SACH_OK;
 }
 
-/* The canonical config: the file as JSON without `workers` (which must not
- * change the output), plus the expanded input list. Its hash identifies
+/* The canonical config: the file as JSON without `workers`, `output` and
+ * `part_size` (which do not change the output), plus the expanded input
+ * list. Its hash identifies
  * the run for resuming and goes into the manifest. */
 static int canonical_config(sach_pipeline *p)
 {
@@ -268,7 +269,9 @@ static int canonical_config(sach_pipeline *p)
 	for (i = 0; i < sach_config_node_size(root); i++) {
 		const char *key = sach_config_node_key(root, i);
 
-		if (strcmp(key, "workers") == 0)
+		/* Neither changes a byte of the output. */
+		if (strcmp(key, "workers") == 0 || strcmp(key, "output") == 0 ||
+		    strcmp(key, "part_size") == 0)
 			continue;
 		if ((p->config_json.len > 11 && (rc = sach_buf_puts(&p->config_json, ",")) < 0) ||
 		    (rc = sach_json_escape(&p->config_json, key, strlen(key))) < 0 ||
@@ -399,6 +402,7 @@ void sach_pipeline_free(sach_pipeline *p)
 	free(p->work_dir);
 	free(p->claimed);
 	sach_buf_free(&p->config_json);
+	sach_buf_free(&p->scratch);
 	sach_config_free(p->cfg);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
@@ -442,11 +446,14 @@ static int mkdir_p(const char *path)
  * run resumes only over the same config and the same, unchanged inputs. */
 static int state_text(const sach_pipeline *p, sach_buf *out)
 {
-	char line[64];
+	char line[128];
 	size_t i;
 	int rc;
 
-	snprintf(line, sizeof(line), "sach-run state 1\nconfig %016" PRIx64 "\n", p->config_hash);
+	/* part_size is not in the config hash (it does not change the output)
+	 * but finished parts are only reusable with the same cut. */
+	snprintf(line, sizeof(line), "sach-run state 1\nconfig %016" PRIx64 "\npart_size %" PRIu64 "\n",
+		 p->config_hash, p->part_size);
 	if ((rc = sach_buf_puts(out, line)) < 0)
 		return rc;
 	for (i = 0; i < p->ninputs; i++) {
@@ -563,6 +570,8 @@ static int prepare_output(sach_pipeline *p, bool *resumed, bool *complete)
 	if (have && have_len == want.len && memcmp(have, want.ptr, want.len) == 0) {
 		free(have);
 		*complete = true;
+		/* Killed between recording completion and removing its work. */
+		rc = access(p->work_dir, F_OK) == 0 ? remove_tree(p->work_dir) : SACH_OK;
 		goto out;
 	}
 	free(have);

@@ -96,7 +96,8 @@ struct sach_pipeline {
 	struct pl_dedupe *dedupe;  /* global stages (NULL when not in the config) */
 	struct pl_shard *shard;
 	pl_global_counts global;
-	sach_buf config_json;    /* canonical config (without workers) */
+	sach_buf config_json;    /* canonical config (without workers and output) */
+	sach_buf scratch;        /* the output assembly's line buffer */
 	uint64_t config_hash;
 	sach_pipeline_options opts;
 

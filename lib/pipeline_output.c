@@ -98,6 +98,30 @@ static const char *final_part_name(const sach_pipeline *p)
 	return p->dedupe ? "final.jsonl.zst" : "kept.jsonl.zst";
 }
 
+/*
+ * A document's split follows its id. A record without an id field gets
+ * "SOURCE:LINE" from the reader, which here would be the part file's path:
+ * use "pPART:LINE" instead, which does not depend on where the output is.
+ */
+static int add_doc(sach_pipeline *p, sach_shard_writer *w, const sach_doc *doc,
+		   const char *part_path, size_t part)
+{
+	const char *id = sach_doc_id(doc), *text;
+	size_t n = strlen(part_path), len;
+	char own[64];
+	int rc;
+
+	if (strncmp(id, part_path, n) != 0 || id[n] != ':')
+		return sach_shard_writer_add(w, doc);
+	snprintf(own, sizeof(own), "p%zu:%s", part, id + n + 1);
+	sach_buf_clear(&p->scratch);
+	if ((rc = sach_doc_write_jsonl(doc, &p->scratch)) < 0)
+		return rc;
+	text = sach_doc_text(doc, &len);
+	return sach_shard_writer_add_line(w, own, strlen(own), p->scratch.ptr, p->scratch.len,
+					  sach_shard_count_syllables(text, len));
+}
+
 static int shard_output(sach_pipeline *p)
 {
 	sach_shard_options o = p->shard->o;
@@ -108,6 +132,7 @@ static int shard_output(sach_pipeline *p)
 
 	o.dataset_name = p->name;
 	o.dataset_version = p->version;
+	o.pipeline_config = p->config_json.ptr;
 	/* The directory holds the run's own files; earlier shards of this
 	 * output are replaced when the new manifest is written. */
 	o.existing = SACH_SHARD_OVERWRITE;
@@ -131,7 +156,7 @@ static int shard_output(sach_pipeline *p)
 		if ((rc = sach_reader_open(&rd, path, &ro)) < 0)
 			break;
 		while ((rc = sach_reader_next(rd, &doc)) > 0) {
-			if ((rc = sach_shard_writer_add(w, doc)) < 0)
+			if ((rc = add_doc(p, w, doc, path, i)) < 0)
 				break;
 			p->global.shard_docs++;
 		}

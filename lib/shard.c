@@ -113,7 +113,7 @@ static int scan_dir(const char *dir, struct dir_state *st)
 
 static int check_options(const sach_shard_options *o)
 {
-	size_t i;
+	size_t i, k;
 	double sum = 0;
 
 	if (!o || o->version != SACH_SHARD_OPTIONS_VERSION)
@@ -124,9 +124,15 @@ static int check_options(const sach_shard_options *o)
 		return sach__error_set(SACH_EINVAL, "at most %d splits", SACH_SHARD_MAX_SPLITS);
 	for (i = 0; i < o->nsplits; i++) {
 		const char *n = o->splits[i].name;
-		if (!n || !*n || strlen(n) > 64 || strchr(n, '-') || strchr(n, '/') ||
+		/* The names sach_shard_parse_splits() accepts: file names stay
+		 * unambiguous (no '-') and --verify recognises them. */
+		if (!n || !*n || strlen(n) > 64 || n[strspn(n, "abcdefghijklmnopqrstuvwxyz"
+							 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] ||
 		    !(o->splits[i].fraction > 0))
 			return sach__error_set(SACH_EINVAL, "split %zu: bad name or fraction", i);
+		for (k = 0; k < i; k++)
+			if (strcmp(o->splits[k].name, n) == 0)
+				return sach__error_set(SACH_EINVAL, "split '%s' given twice", n);
 		sum += o->splits[i].fraction;
 	}
 	if (o->nsplits && (sum < 1 - 1e-9 || sum > 1 + 1e-9))
@@ -182,12 +188,17 @@ int sach_shard_writer_open(sach_shard_writer **out, const char *out_dir,
 		free(copy);
 	}
 	w->dataset_version = strdup(opts->dataset_version ? opts->dataset_version : "0");
+	if (opts->pipeline_config && !(w->pipeline_config = strdup(opts->pipeline_config))) {
+		sach_shard_writer_free(w);
+		return sach__error_nomem();
+	}
 	if (!w->dir || !w->tmp_dir || !w->dataset_name || !w->dataset_version) {
 		sach_shard_writer_free(w);
 		return sach__error_nomem();
 	}
 	w->opts.dataset_name = w->dataset_name;
 	w->opts.dataset_version = w->dataset_version;
+	w->opts.pipeline_config = w->pipeline_config;
 	if (opts->nsplits == 0) {
 		w->nsplits = 1;
 		strcpy(w->splits[0].name, "train");
@@ -519,6 +530,7 @@ void sach_shard_writer_free(sach_shard_writer *w)
 	sach_buf_free(&w->line);
 	free(w->dataset_name);
 	free(w->dataset_version);
+	free(w->pipeline_config);
 	free(w->tmp_dir);
 	free(w->dir);
 	free(w);

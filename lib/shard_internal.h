@@ -63,6 +63,7 @@ struct sach_shard_writer {
 	char *tmp_dir;
 	sach_shard_options opts;         /* strings below are owned copies */
 	char *dataset_name, *dataset_version;
+	char *pipeline_config;
 
 	size_t nsplits;
 	sach__split_state splits[SACH_SHARD_MAX_SPLITS];

@@ -42,6 +42,7 @@ static bool name_ok(const char *s, size_t n)
 int sach_shard_parse_splits(const char *spec, sach_shard_split **out, size_t *n)
 {
 	size_t count = 1, i, k, len;
+	int rc;
 	sach_shard_split *v;
 	char *copy, *p;
 	double sum = 0;
@@ -70,28 +71,32 @@ int sach_shard_parse_splits(const char *spec, sach_shard_split **out, size_t *n)
 			*end = '\0';
 		eq = strchr(p, '=');
 		if (!eq) {
+			rc = sach__error_set(SACH_EINVAL, "split '%s': expected NAME=FRACTION", p);
 			free(v);
-			return sach__error_set(SACH_EINVAL, "split '%s': expected NAME=FRACTION", p);
+			return rc;
 		}
 		*eq = '\0';
 		if (!name_ok(p, strlen(p))) {
-			free(v);
-			return sach__error_set(SACH_EINVAL,
+			rc = sach__error_set(SACH_EINVAL,
 					       "split name '%s': expected 1-%d letters, digits or '_'",
 					       p, SPLIT_NAME_MAX);
+			free(v);
+			return rc;
 		}
 		errno = 0;
 		f = strtod(eq + 1, &num_end);
 		if (errno || num_end == eq + 1 || *num_end || !isfinite(f) || f <= 0 || f > 1) {
-			free(v);
-			return sach__error_set(SACH_EINVAL,
+			rc = sach__error_set(SACH_EINVAL,
 					       "split '%s': fraction '%s' is not a number in (0, 1]",
 					       p, eq + 1);
+			free(v);
+			return rc;
 		}
 		for (k = 0; k < i; k++) {
 			if (strcmp(v[k].name, p) == 0) {
+				rc = sach__error_set(SACH_EINVAL, "split '%s' given twice", p);
 				free(v);
-				return sach__error_set(SACH_EINVAL, "split '%s' given twice", p);
+				return rc;
 			}
 		}
 		v[i].name = p;
@@ -100,8 +105,9 @@ int sach_shard_parse_splits(const char *spec, sach_shard_split **out, size_t *n)
 		p = end ? end + 1 : p + strlen(p);
 	}
 	if (sum < 1.0 - 1e-9 || sum > 1.0 + 1e-9) {
+		rc = sach__error_set(SACH_EINVAL, "split fractions add up to %.17g, not 1", sum);
 		free(v);
-		return sach__error_set(SACH_EINVAL, "split fractions add up to %.17g, not 1", sum);
+		return rc;
 	}
 	*out = v;
 	*n = count;

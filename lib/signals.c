@@ -28,12 +28,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* The hashes here are of a few bytes each (tokens, 10-grams, n-gram keys),
+ * so the call into the shared library costs more than the hash: inline
+ * libxxhash's own XXH3 (the same function, the same values). */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* Word cache: two-way sets; a miss replaces the less recently used way.
  * Tokens longer than SG_CACHE_MAX_TOKEN bytes (URLs, base64) are analysed
  * each time instead (and their counts need more than a byte). */
-#define SG_CACHE_SETS (1u << 13)
+#define SG_CACHE_SETS (1u << 14)
 #define SG_CACHE_MAX_TOKEN 64
 
 typedef struct sg_cache_slot {

@@ -187,10 +187,12 @@ typedef struct sach__lang_facts {
 	unsigned wellformed : 1;  /* well-formed Vietnamese syllable */
 	unsigned digit : 1;
 	unsigned acronym : 1;     /* two or more ASCII capitals only */
+	unsigned capital : 1;     /* starts with a capital letter */
 	unsigned ascii : 1;       /* ASCII letters only */
 	unsigned skeleton : 1;    /* ASCII, the skeleton of a Vietnamese syllable */
 	unsigned vifreq : 1;      /* ASCII, a diacritic-free stop-word syllable */
 	unsigned foreign : 1;     /* a frequent word of another language */
+	unsigned teencode : 1;    /* a Vietnamese chat spelling (teencode.txt) */
 } sach__lang_facts;
 
 /* Evidence of one word for Vietnamese (> 0) or against (< 0); *counted is

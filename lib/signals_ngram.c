@@ -14,6 +14,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* The hashes here are of a few bytes each (tokens, 10-grams, n-gram keys),
+ * so the call into the shared library costs more than the hash: inline
+ * libxxhash's own XXH3 (the same function, the same values). */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* ------------------------------------------------------------------ */
@@ -227,9 +231,11 @@ int sach__char_repetition(sach__count_table *t, const char *text, size_t len, do
 	if (chars < 10)
 		return SACH_OK;
 	mask = chars > CR_EXACT_CHARS ? CR_SAMPLE_MASK : 0;
+again:
 	rc = sach__ct_reset(t, mask ? chars / 4 + 16 : chars);
 	if (rc < 0)
 		return rc;
+	grams = repeated = 0;
 	for (i = 0, chars = 0; i < len;) {
 		size_t start = i;
 
@@ -250,6 +256,12 @@ int sach__char_repetition(sach__count_table *t, const char *text, size_t len, do
 			repeated += c == 2 ? 2 : c > 2;
 		}
 	}
+	if (mask && grams * 16 < chars) {
+		/* The sample missed most of a text made of few distinct
+		 * 10-grams (one letter repeated): count them all. */
+		mask = 0;
+		goto again;
+	}
 	*out = grams ? (double)repeated / (double)grams : 0.0;
 	return SACH_OK;
 }
@@ -269,7 +281,7 @@ static int ph_alnum(unsigned char c)
 
 /* Is the digit string d[0..n) a Vietnamese number (VIETNAMESE.md 5.1)?
  * `intl`: it followed +84 or (84); `spaced`: its groups were separated by
- * spaces. */
+ * spaces or hyphens. */
 static int ph_valid(const char *d, size_t n, int intl, int spaced)
 {
 	if (intl) {
@@ -290,8 +302,8 @@ static int ph_valid(const char *d, size_t n, int intl, int spaced)
 			return 1; /* mobile before the 2018 renumbering */
 		return 0;
 	}
-	/* 1800 (free) and 1900 (premium) lines; not across spaces, where
-	 * they would be years */
+	/* 1800 (free) and 1900 (premium) lines; not across spaces or
+	 * hyphens, where they would be years (1900-1905) */
 	return !spaced && n >= 8 && n <= 10 && d[0] == '1' && d[2] == '0' && d[3] == '0' &&
 	       (d[1] == '8' || d[1] == '9');
 }
@@ -347,7 +359,7 @@ uint64_t sach__count_phones(const char *text, size_t len)
 			groups++;
 			if (p + 1 < len && (s[p] == ' ' || s[p] == '.' || s[p] == '-') &&
 			    ph_digit(s[p + 1])) {
-				sp |= s[p] == ' ';
+				sp |= s[p] == ' ' || s[p] == '-';
 				p++;
 			} else {
 				break;

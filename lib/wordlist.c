@@ -29,6 +29,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+/* The hashes here are of a few bytes each (tokens, 10-grams, n-gram keys),
+ * so the call into the shared library costs more than the hash: inline
+ * libxxhash's own XXH3 (the same function, the same values). */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* ------------------------------------------------------------------ */
@@ -105,6 +109,21 @@ static int wl_is_vi_letter(uint32_t c)
 	return c == 0x102 || c == 0x103 || c == 0x110 || c == 0x111 || c == 0x128 ||
 	       c == 0x129 || c == 0x168 || c == 0x169 || c == 0x1A0 || c == 0x1A1 ||
 	       c == 0x1AF || c == 0x1B0 || (c >= 0x1EA0 && c <= 0x1EF9);
+}
+
+/* Capital letters of Latin-1, Latin Extended-A and Vietnamese (the
+ * Latin Extended Additional block alternates capital, small). */
+static int wl_is_capital(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z';
+	if (c >= 0xC0 && c <= 0xDE)
+		return c != 0xD7;
+	if (c >= 0x100 && c <= 0x17F)
+		return !(c & 1) ^ (c >= 0x139 && c <= 0x148) ^ (c >= 0x179);
+	if (c >= 0x1E00 && c <= 0x1EFF)
+		return !(c & 1);
+	return c == 0x1A0 || c == 0x1AF;
 }
 
 static int wl_is_digit(uint32_t c)
@@ -427,6 +446,8 @@ int sach__word_analyse(const sach__lexicon *lx, const char *tok, size_t len,
 	if (f.digit)
 		w->flags |= SACH__W_DIGIT;
 	f.acronym = f.ascii && f.letters >= 2 && upper == f.letters;
+	c = wl_decode(s, b, a, &n);
+	f.capital = wl_is_capital(c);
 
 	sach_buf_clear(scratch);
 	rc = sach_viet_fold_key(tok + a, b - a, scratch);
@@ -464,8 +485,10 @@ int sach__word_analyse(const sach__lexicon *lx, const char *tok, size_t len,
 	if (lx) {
 		const sach__lex_entry *e = sach__lex_find(lx, w->key);
 
-		if (e && (e->full & SACH__LX_TEEN))
+		if (e && (e->full & SACH__LX_TEEN)) {
 			w->flags |= SACH__W_TEENCODE;
+			f.teencode = 1;
+		}
 		if (e && (e->full & SACH__LX_FOREIGN))
 			f.foreign = 1;
 		if (e && f.ascii && (e->full & SACH__LX_VIFREQ))

@@ -89,6 +89,24 @@ def edit(doc, other, rng, pool):
     return kind, text
 
 
+def shingles(text):
+    w = text.lower().split()
+    return {' '.join(w[i:i + 5]) for i in range(max(1, len(w) - 4))}
+
+
+def distinct(docs, limit):
+    # Originals that are already copies of each other (templated demo text)
+    # would count as false positives: keep only documents whose word
+    # 5-gram Jaccard with every earlier one stays under the limit.
+    kept, sets = [], []
+    for d in docs:
+        s = shingles(d['text'])
+        if all(len(s & t) < limit * len(s | t) for t in sets):
+            kept.append(d)
+            sets.append(s)
+    return kept
+
+
 def generate(args):
     rng = random.Random(args.seed)
     docs = []
@@ -98,6 +116,8 @@ def generate(args):
                 d = json.loads(line)
                 if len(d.get('text', '').split()) >= args.min_words:
                     docs.append(d)
+    if args.distinct > 0:
+        docs = distinct(docs, args.distinct)
     docs = docs[:args.max_docs]
     pool = [w for d in docs[:200] for w in d['text'].split(' ')][:20000]
     out = sys.stdout
@@ -134,6 +154,17 @@ def score(args):
     print('precision %.3f recall %.3f (dropped %d, true copies dropped %d, copies %d)' %
           (precision, recall, len(dropped), true_drop, copies))
     print('recall by edit: ' + ', '.join('%s %d/%d' % (e, v[1], v[0]) for e, v in sorted(by_edit.items())))
+    ok = True
+    if precision < args.min_precision:
+        print('FAIL: precision %.3f < %.3f' % (precision, args.min_precision))
+        ok = False
+    for item in filter(None, args.min_recall.split(',')):
+        e, floor = item.split('=')
+        n, hit = by_edit.get(e, [0, 0])
+        if n == 0 or hit / n < float(floor):
+            print('FAIL: recall of %s %d/%d < %s' % (e, hit, n, floor))
+            ok = False
+    return 0 if ok else 1
 
 
 def main():
@@ -142,12 +173,18 @@ def main():
     ap.add_argument('--copies', type=int, default=1)
     ap.add_argument('--max-docs', type=int, default=1000)
     ap.add_argument('--min-words', type=int, default=30)
+    ap.add_argument('--distinct', type=float, default=0.0,
+                    help='drop originals this similar (word 5-gram Jaccard) to an earlier one')
+    ap.add_argument('--min-precision', type=float, default=0.0,
+                    help='--score: exit 1 if precision is lower')
+    ap.add_argument('--min-recall', default='',
+                    help='--score: EDIT=FLOOR,... exit 1 if the recall of an edit is lower')
     ap.add_argument('--score', action='store_true')
     ap.add_argument('--skeleton', action='store_true')
     ap.add_argument('inputs', nargs='+')
     args = ap.parse_args()
     if args.score:
-        score(args)
+        sys.exit(score(args))
     else:
         generate(args)
 

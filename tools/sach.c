@@ -17,7 +17,7 @@
 
 #include "sach/common.h"
 
-static const char *const tools[] = { "normalise", "filter", "dedupe", "shard" };
+static const char *const tools[] = { "normalise", "filter", "dedupe", "shard", "run" };
 
 static void help(FILE *f)
 {

@@ -11,6 +11,10 @@
  *       prints one line per document: id, then every signal of
  *       sach_signals_describe() (a header line first), for measuring what
  *       a threshold removes.
+ *   signals_speed --dump FILE.jsonl[.zst]...
+ *       prints every signal of every document with full precision (%.17g)
+ *       and the per-line facts, to check that an optimisation changes no
+ *       number (compare the output of two builds byte for byte).
  *   signals_speed --langid
  *       reads "LABEL<TAB>TEXT" lines on stdin and prints
  *       "LABEL<TAB>SCORE" (sach_langid_score) for scripts/eval-langid.sh.
@@ -104,6 +108,51 @@ static int run_langid(void)
 	return 0;
 }
 
+/* One document: every signal, then each line's facts. */
+static void dump_doc(sach_signals_ctx *ctx, const doc_text *d, const sach_signals *s)
+{
+	const sach_signal_desc *desc;
+	const sach_line_info *li;
+	size_t nsig, k, nl;
+
+	desc = sach_signals_describe(&nsig);
+	printf("doc %s\n", d->id);
+	for (k = 0; k < nsig; k++)
+		printf(" %s=%.17g\n", desc[k].name, sach_signals_value(s, k));
+	li = sach_signals_lines(ctx, &nl);
+	for (k = 0; k < nl; k++)
+		printf(" L%zu %zu+%zu c%u t%u s%u f%x %.9g\n", k, li[k].start, li[k].len, li[k].chars,
+		       li[k].tokens, li[k].syllables, li[k].flags, (double)li[k].lang_score);
+}
+
+static int run_dump(int argc, char **argv)
+{
+	sach_signals_ctx *ctx;
+	sach_signals s;
+	int a;
+
+	if (sach_signals_new(&ctx) < 0) {
+		fprintf(stderr, "signals_speed: %s\n", sach_error_last());
+		return 1;
+	}
+	for (a = 2; a < argc; a++) {
+		size_t ndocs, bytes, i;
+		doc_text *docs = load(argv[a], &ndocs, &bytes);
+
+		printf("file %s\n", argv[a]);
+		for (i = 0; i < ndocs; i++) {
+			if (sach_signals_compute(ctx, docs[i].text, docs[i].len, &s) < 0)
+				return 1;
+			dump_doc(ctx, &docs[i], &s);
+			free(docs[i].text);
+			free(docs[i].id);
+		}
+		free(docs);
+	}
+	sach_signals_free(ctx);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	sach_signals_ctx *ctx;
@@ -116,6 +165,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--langid") == 0)
 		return run_langid();
+	if (argc >= 3 && strcmp(argv[1], "--dump") == 0)
+		return run_dump(argc, argv);
 	if (argc >= 3 && strcmp(argv[1], "--tsv") == 0) {
 		tsv = 1;
 		path = argv[2];
@@ -124,7 +175,7 @@ int main(int argc, char **argv)
 		if (argc >= 3)
 			repeat = atoi(argv[2]);
 	} else {
-		fprintf(stderr, "usage: signals_speed FILE [REPEAT] | --tsv FILE | --langid\n");
+		fprintf(stderr, "usage: signals_speed FILE [REPEAT] | --tsv FILE | --dump FILE... | --langid\n");
 		return 2;
 	}
 	docs = load(path, &ndocs, &bytes);

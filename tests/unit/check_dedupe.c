@@ -488,6 +488,56 @@ START_TEST(mismatched_params_rejected)
 }
 END_TEST
 
+START_TEST(exact_set_first_and_budget)
+{
+	sach_dedupe_exact_set *x = NULL;
+	sach_buf b = { 0 };
+	uint64_t k1[2], k2[2], k[2];
+	const char *first = NULL;
+	char id[32];
+	int i, rc = 0;
+
+	ck_assert_int_eq(sach_dedupe_exact_set_new(&x, (size_t)1 << 20), 0);
+	ck_assert_int_eq(sach_dedupe_exact_key("Hoa binh", 8, &b, k1), 0);
+	ck_assert_int_eq(sach_dedupe_exact_key("  hoa   BINH ", 13, &b, k2), 0);
+	ck_assert(k1[0] == k2[0] && k1[1] == k2[1]);
+	ck_assert_int_eq(sach_dedupe_exact_set_add(x, k1, "first", &first), 0);
+	ck_assert_ptr_null(first);
+	ck_assert_int_eq(sach_dedupe_exact_set_add(x, k2, "second", &first), 1);
+	ck_assert_str_eq(first, "first");
+	/* many keys: every one found again after the table grew */
+	for (i = 0; i < 5000; i++) {
+		k[0] = (uint64_t)i * 0x9E3779B97F4A7C15ull;
+		k[1] = (uint64_t)i;
+		snprintf(id, sizeof(id), "d%d", i);
+		ck_assert_int_eq(sach_dedupe_exact_set_add(x, k, id, &first), 0);
+	}
+	for (i = 0; i < 5000; i += 7) {
+		k[0] = (uint64_t)i * 0x9E3779B97F4A7C15ull;
+		k[1] = (uint64_t)i;
+		snprintf(id, sizeof(id), "d%d", i);
+		ck_assert_int_eq(sach_dedupe_exact_set_add(x, k, "again", &first), 1);
+		ck_assert_str_eq(first, id);
+	}
+	ck_assert_uint_eq(sach_dedupe_exact_set_count(x), 5001);
+	ck_assert(sach_dedupe_exact_set_peak(x) <= ((size_t)1 << 20));
+	sach_dedupe_exact_set_free(x);
+	/* over the budget: SACH_ECONFIG with a message, never more memory */
+	ck_assert_int_eq(sach_dedupe_exact_set_new(&x, 64 << 10), 0);
+	for (i = 0; i < 100000 && rc == 0; i++) {
+		k[0] = (uint64_t)i;
+		k[1] = 1;
+		rc = sach_dedupe_exact_set_add(x, k, "id", &first);
+	}
+	ck_assert_int_eq(rc, SACH_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "memory budget"));
+	ck_assert(sach_dedupe_exact_set_peak(x) <= (64 << 10));
+	sach_dedupe_exact_set_free(x);
+	ck_assert_int_eq(sach_dedupe_exact_set_new(&x, 100), SACH_ECONFIG);
+	sach_buf_free(&b);
+}
+END_TEST
+
 START_TEST(memory_budget_honoured)
 {
 	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
@@ -546,6 +596,7 @@ static Suite *suite(void)
 	tcase_add_test(t, corrupt_files_rejected);
 	tcase_add_test(t, mismatched_params_rejected);
 	tcase_add_test(t, memory_budget_honoured);
+	tcase_add_test(t, exact_set_first_and_budget);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -389,16 +389,19 @@ static sach_filter *filter_with(const char *yaml)
 	return f;
 }
 
-/* Vietnamese test text (written for this test), as UTF-8 escapes:
- * "Sau nhi\u1ec1u n\u0103m ..." = "Sau nhiều năm làm việc ở thành phố, anh trở về
- * quê để mở một trang trại nhỏ." and similar sentences. */
+/* Vietnamese test text written for this test, as UTF-8 escapes. VI1: "Sau
+ * nhieu nam lam viec o thanh pho, anh tro ve que de mo mot trang trai nho."
+ * (after many years working in the city he went home to open a small farm;
+ * with e-circumflex-hook-above, a-breve, a-grave, e-circumflex-dot-below,
+ * o-horn-hook-above, o-circumflex-acute, e-circumflex, d-stroke, ...). */
 #define VI1 "Sau nhi\xe1\xbb\x81u n\xc4\x83m l\xc3\xa0m vi\xe1\xbb\x87" "c \xe1\xbb\x9f th\xc3\xa0nh " \
 	"ph\xe1\xbb\x91, anh tr\xe1\xbb\x9f v\xe1\xbb\x81 qu\xc3\xaa \xc4\x91\xe1\xbb\x83 m\xe1\xbb\x9f " \
 	"m\xe1\xbb\x99t trang tr\xe1\xba\xa1i nh\xe1\xbb\x8f."
-/* "Mỗi sáng, cả nhà cùng nhau ra đồng chăm sóc rau và cho gà ăn." */
+/* VI2: "Moi sang, ca nha cung nhau ra dong cham soc rau va cho ga an." (every
+ * morning the family goes to the fields; o-circumflex-tilde, a-acute, ...). */
 #define VI2 "M\xe1\xbb\x97i s\xc3\xa1ng, c\xe1\xba\xa3 nh\xc3\xa0 c\xc3\xb9ng nhau ra \xc4\x91\xe1\xbb\x93ng " \
 	"ch\xc4\x83m s\xc3\xb3" "c rau v\xc3\xa0 cho g\xc3\xa0 \xc4\x83n."
-/* "Xem thêm: Tin liên quan" (news boilerplate) */
+/* "Xem them: Tin lien quan" with e-circumflex (news boilerplate: "see also"). */
 #define BOILER "Xem th\xc3\xaam: Tin li\xc3\xaan quan"
 
 START_TEST(filter_clean_lines)
@@ -436,7 +439,7 @@ START_TEST(filter_clean_lines)
 
 	/* C4 line rules when asked: lines without terminal punctuation go. */
 	f = filter_with("clean_lines: {enabled: true, c4_terminal_punct: true}\n");
-	text = VI1 "\nM\xe1\xbb\xa5" "c l\xe1\xbb\xa5" "c\n" VI2; /* "Mục lục" (contents) */
+	text = VI1 "\nM\xe1\xbb\xa5" "c l\xe1\xbb\xa5" "c\n" VI2; /* "Muc luc" (contents), u-dot-below */
 	want = VI1 "\n" VI2;
 	ck_assert_int_eq(sach_filter_process_text(f, text, strlen(text), &res, &clean, &clean_len), 0);
 	ck_assert_uint_eq(res.lines_removed, 1);

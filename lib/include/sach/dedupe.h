@@ -133,6 +133,35 @@ SACH_API void sach_minhash_bands(const sach_minhash *mh, const uint32_t *sig, ui
 /** Probability that two documents of Jaccard similarity j become candidates. */
 SACH_API double sach_minhash_candidate_probability(unsigned bands, unsigned rows, double j);
 
+/* ---- one pass, exact duplicates only ---- */
+
+/*
+ * When only exact duplicates are asked for, each document can be decided
+ * as it is read: the first occurrence of a key is kept. The set holds the
+ * 128-bit keys seen so far with the id of the document that brought each
+ * (about 48 bytes per distinct document at the worst load, plus its id),
+ * within `mem` bytes. Same keys and same kept documents as the stages.
+ */
+typedef struct sach_dedupe_exact_set sach_dedupe_exact_set;
+
+/** 0, SACH_EINVAL, SACH_ECONFIG (budget too small) or SACH_ENOMEM. */
+SACH_API int sach_dedupe_exact_set_new(sach_dedupe_exact_set **out, size_t mem);
+
+/**
+ * Looks `key` up and records it with `id` when new. Returns 0 for a first
+ * occurrence, 1 for a duplicate with *first set to the id recorded for the
+ * key (valid until the next call), SACH_ECONFIG with a message when the set
+ * would grow over its budget, or SACH_ENOMEM.
+ */
+SACH_API int sach_dedupe_exact_set_add(sach_dedupe_exact_set *s, const uint64_t key[2],
+				       const char *id, const char **first);
+
+/** Distinct keys held. */
+SACH_API uint64_t sach_dedupe_exact_set_count(const sach_dedupe_exact_set *s);
+/** Most bytes held at once (counted against the budget). */
+SACH_API size_t sach_dedupe_exact_set_peak(const sach_dedupe_exact_set *s);
+SACH_API void sach_dedupe_exact_set_free(sach_dedupe_exact_set *s);
+
 /* ---- stage 1: sign ---- */
 
 typedef struct sach_dedupe_signer sach_dedupe_signer;

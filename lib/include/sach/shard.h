@@ -24,7 +24,8 @@
  *   h = XXH3_64bits_withSeed(id, strlen(id), SACH_SHARD_SPLIT_SEED)
  *   b = h >> 11                                 (53 bits)
  *   c_i = f_0 + ... + f_i                       (IEEE doubles, added in order)
- * i is the first split with b < floor(c_i * 2^53); the last split takes
+ * i is the first split with b < floor(c_i * 2^53) (exact: 2^53 is a power
+ * of two); the last split takes
  * every b that is left (so rounding never loses a document). The id is
  * sach_doc_id(): the id field's string value, or its JSON spelling for other
  * types, or "SOURCE:LINE" for a record without one. In Python:
@@ -107,8 +108,9 @@ typedef enum sach_shard_existing {
 				   * other files are left alone */
 	SACH_SHARD_RESUME = 2     /* finish an interrupted run: its leftovers are
 				   * discarded and the run starts again; a directory
-				   * holding a complete run is refused unless the
-				   * caller checked sach_shard_is_complete() */
+				   * holding a manifest is refused (a caller first asks
+				   * sach_shard_is_complete() whether there is
+				   * anything to do) */
 } sach_shard_existing;
 
 typedef struct sach_shard_options {
@@ -125,12 +127,16 @@ typedef struct sach_shard_options {
 	sach_shard_existing existing;
 	bool timestamp;                 /* add "created" (UTC) to the manifest; off by
 					 * default so output bytes stay reproducible */
+	const char *pipeline_config;    /* NULL, or the text of a JSON object (sach-run's
+					 * effective config): recorded in the manifest as
+					 * config.pipeline, so it is part of the config
+					 * hash */
 } sach_shard_options;
 
 #define SACH_SHARD_OPTIONS_VERSION 1
 #define SACH_SHARD_OPTIONS_INIT \
 	{ SACH_SHARD_OPTIONS_VERSION, 0, 0, NULL, 0, false, 0, 0, NULL, NULL, \
-	  SACH_SHARD_REFUSE, false }
+	  SACH_SHARD_REFUSE, false, NULL }
 
 /** An input recorded in the manifest. */
 typedef struct sach_shard_input {

@@ -3,8 +3,11 @@
  * the text, and per-line facts for line-level cleaning.
  *
  * The word unit is the syllable: a whitespace-separated token made only of
- * letters (and combining marks). "Tokens" are all whitespace-separated
- * tokens. Shares are in [0, 1]; a share whose denominator is 0 is 0.
+ * letters (and combining marks, and apostrophes between letters) once the
+ * punctuation at both ends is stripped ("Nam," and "(Dan" count; "2019",
+ * "a1" and "e-mail" do not). "Tokens" are all whitespace-separated tokens;
+ * a "word" is a token with its edge punctuation stripped (what the word
+ * lists match). Shares are in [0, 1]; a share whose denominator is 0 is 0.
  * Signals are computed once and used by filter (rules), stats and tag mode.
  * Everything here is deterministic: same text, same numbers, on any machine.
  */
@@ -38,10 +41,12 @@ SACH_API const char *sach_wordlist_name(sach_wordlist list);
 /** Line flags (sach_line_info.flags). */
 enum {
 	SACH_LINE_BLANK = 1u << 0,           /* only whitespace */
-	SACH_LINE_TERMINAL_PUNCT = 1u << 1,  /* ends in . ! ? : ; " ' ) or an ellipsis */
+	SACH_LINE_TERMINAL_PUNCT = 1u << 1,  /* ends in . ! ? : ; " ' ) or an ellipsis,
+					      * or a closing quote (U+2019 U+201D U+00BB) */
 	SACH_LINE_BULLET = 1u << 2,          /* starts with a bullet character */
 	SACH_LINE_ELLIPSIS = 1u << 3,        /* ends with "..." or U+2026 */
-	SACH_LINE_BOILERPLATE = 1u << 4,     /* matches the boilerplate word list */
+	SACH_LINE_BOILERPLATE = 1u << 4,     /* matches the boilerplate word list
+					      * ('^' entries only at the first word) */
 	SACH_LINE_POLICY = 1u << 5,          /* matches the cookie/policy word list */
 	SACH_LINE_JAVASCRIPT = 1u << 6,      /* mentions javascript (C4) */
 	SACH_LINE_LOREM = 1u << 7,           /* lorem ipsum (C4) */
@@ -85,16 +90,22 @@ typedef struct sach_signals {
 	double dup_line_char_share;     /* chars in duplicate lines / chars */
 	double dup_para_share;
 	double dup_para_char_share;
-	double top_ngram_char_share[3]; /* n = 2, 3, 4 syllables: chars covered by the
-					 * most frequent n-gram / chars */
-	double dup_ngram_char_share[6]; /* n = 5 .. 10: chars covered by n-grams that
-					 * occur more than once / chars */
+	double top_ngram_char_share[3]; /* n = 2, 3, 4 syllables (case-folded): count
+					 * x chars of the most frequent n-gram, if it
+					 * occurs more than once / chars */
+	double dup_ngram_char_share[6]; /* n = 5 .. 10: chars of n-grams repeating an
+					 * earlier one, scanned left to right jumping
+					 * past each repeat (datatrove's rule; first
+					 * occurrences not counted) / chars */
 
 	/* C4 and FineWeb. */
 	double terminal_punct_line_share; /* of nonblank lines */
-	double short_line_share;          /* nonblank lines under SACH_SIGNALS_SHORT_LINE chars */
+	double short_line_share;          /* nonblank lines of at most SACH_SIGNALS_SHORT_LINE
+					   * chars (FineWeb: <= 30) */
 	double newlines_per_syllable;
-	double char_repetition;           /* repeated character 10-grams / all 10-grams */
+	double char_repetition;           /* character 10-grams occurring more than once
+					   * (every occurrence) / all 10-grams; over 4,096
+					   * chars estimated on a content-chosen quarter */
 
 	/* Vietnamese. */
 	double wellformed_share;   /* syllables that are well-formed Vietnamese / syllables */
@@ -110,7 +121,8 @@ typedef struct sach_signals {
 
 	/* Word lists, personal-data counts. */
 	uint64_t flagged[SACH_WORDLIST_COUNT]; /* matches per list */
-	double flagged_ratio;      /* syllables in adult + gambling matches / syllables */
+	double flagged_ratio;      /* words in adult + gambling matches / syllables
+				    * (capped at 1; fb88 is a word, not a syllable) */
 	uint64_t urls;
 	uint64_t emails;
 	uint64_t phones;           /* Vietnamese phone numbers */

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benchmark: the default pipeline (configs/default.yaml: normalise + filter +
+# exact, near and repeated-line dedupe + shuffled shards) end to end with
+# sach-run, on ../shared/corpora/viwiki.jsonl.zst repeated to about 250 MB
+# (REPEAT, default 3) and recompressed, with 1 and 2 workers. Prints MB/s
+# (uncompressed JSONL in), MB/s per core, the speed-up on 2 workers, peak
+# memory, and the I/O floor: `zstd -dc | wc -c` on the same file. The outputs
+# of the two runs are compared byte for byte. Not a test.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+corpus=${SACH_CORPUS:-$root/../shared/corpora/viwiki.jsonl.zst}
+repeat=${REPEAT:-3}
+tool=${SACH_RUN:-$root/build/tools/sach-run}
+
+[ -x "$tool" ] || { echo "bench: build first (scripts/setup)" >&2; exit 1; }
+[ -f "$corpus" ] || { echo "bench: $corpus not found" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sach-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+input=$tmp/input.jsonl.zst
+for _ in $(seq "$repeat"); do zstd -dc "$corpus"; done | zstd -q -3 -T0 -o "$input"
+bytes=$(zstd -dc "$input" | wc -c)
+
+# The default config with this input and a scratch output directory.
+config() {
+  sed -e "/^inputs:/,/^output:/c\\
+inputs: [$input]\\
+output: $tmp/$1" "$root/configs/default.yaml" > "$tmp/$1.yaml"
+}
+
+run() { # NAME WORKERS -> seconds; peak RSS (KiB) in $tmp/NAME.rss
+  config "$1"
+  (cd "$root" && /usr/bin/time -f '%e %M' -o "$tmp/$1.time" "$tool" -q -j "$2" "$tmp/$1.yaml")
+  cut -d' ' -f2 "$tmp/$1.time" > "$tmp/$1.rss"
+  cut -d' ' -f1 "$tmp/$1.time"
+}
+
+echo "input: $(basename "$corpus") x$repeat = $((bytes / 1000000)) MB of JSONL (zstd -3: $(( $(stat -c %s "$input") / 1000000 )) MB)"
+t_floor=$( { /usr/bin/time -f '%e' sh -c "zstd -dc '$input' | wc -c > /dev/null"; } 2>&1 )
+t1=$(run one 1)
+t2=$(run two 2)
+same=yes
+for f in "$tmp"/one/*; do
+  n=$(basename "$f")
+  case $n in run.log|config.json) continue ;; esac
+  cmp -s "$f" "$tmp/two/$n" || { same=no; echo "differs: $n"; }
+done
+awk -v b="$bytes" -v t1="$t1" -v t2="$t2" -v tf="$t_floor" -v r1="$(cat "$tmp/one.rss")" -v r2="$(cat "$tmp/two.rss")" -v same="$same" 'BEGIN {
+  mb = b / 1e6;
+  printf "I/O floor (zstd -dc | wc -c):          %7.1f MB/s  (%.2f s)\n", mb / tf, tf;
+  printf "sach-run default pipeline, 1 worker:   %7.1f MB/s  (%.2f s, peak %.0f MiB) = %.1f MB/s per core\n", mb / t1, t1, r1 / 1024, mb / t1;
+  printf "sach-run default pipeline, 2 workers:  %7.1f MB/s  (%.2f s, peak %.0f MiB) = %.1f MB/s per core\n", mb / t2, t2, r2 / 1024, mb / t2 / 2;
+  printf "speed-up on 2 workers: %.2fx (target >= 1.7x); per core target >= 20 MB/s\n", t1 / t2;
+  printf "outputs of the two runs byte-identical: %s\n", same;
+}'
+grep -h '"written"\|"records"' "$tmp/one/counts.json" | tr -d ' ,' | paste -sd' '
