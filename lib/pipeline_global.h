@@ -7,7 +7,7 @@
 
 /* A document that lost repeated lines and has fewer words left is dropped
  * (the same default as sach-dedupe --min-words). */
-#define PL_DEDUPE_DEFAULT_MIN_WORDS 20
+#define PL_DEDUPE_DEFAULT_MIN_WORDS 5
 
 typedef struct pl_dedupe {
 	sach_dedupe_params params;
