@@ -78,6 +78,7 @@ static int concat_parts(sach_pipeline *p, const char *name, const char *const *w
 
 	o.compression = SACH_COMPRESS_ZSTD;
 	o.level = OUTPUT_LEVEL;
+	o.threads = p->workers;
 	snprintf(path, sizeof(path), "%s/%s", p->out_dir, name);
 	if ((rc = sach_writer_open(&w, path, &o)) < 0)
 		return rc;
@@ -133,6 +134,8 @@ static int shard_output(sach_pipeline *p)
 	o.dataset_name = p->name;
 	o.dataset_version = p->version;
 	o.pipeline_config = p->config_json.ptr;
+	/* zstd's multi-threaded format: the same bytes for any worker count. */
+	o.threads = p->workers;
 	/* The directory holds the run's own files; earlier shards of this
 	 * output are replaced when the new manifest is written. */
 	o.existing = SACH_SHARD_OVERWRITE;

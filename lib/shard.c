@@ -311,6 +311,7 @@ static int open_shard(sach_shard_writer *w, sach__split_state *st)
 
 	o.compression = SACH_COMPRESS_ZSTD;
 	o.level = w->opts.level;
+	o.threads = w->opts.threads;
 	sach__shard_file_name(name, sizeof(name), st->name, st->next_index, 0);
 	if (!(path = path_join(w->tmp_dir, name)))
 		return sach__error_nomem();

@@ -201,6 +201,14 @@ int sach_writer_open(sach_writer **out, const char *path, const sach_writer_opti
 		ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel,
 				       opts->level ? opts->level : 3);
 		ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1);
+		if (opts->threads > 0 &&
+		    ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, opts->threads))) {
+			/* A libzstd without threads would silently give other
+			 * bytes than one with them: refuse instead. */
+			rc = sach__error_set(SACH_EUNSUPPORTED,
+					     "this libzstd cannot compress with threads");
+			goto fail;
+		}
 	} else if (w->comp == SACH_COMPRESS_GZIP) {
 		int level = opts->level ? opts->level : 6;
 		w->out_cap = OUT_CHUNK;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 struct shard_stage {
@@ -33,6 +34,8 @@ static void help(void)
 	       "                           (default 256M; K, M, G suffixes); a larger\n"
 	       "                           document gets a shard of its own\n"
 	       "      --level N            zstd level 1-19 (default 3)\n"
+	       "      --threads N          zstd threads per shard, 1-64 (default: one per\n"
+	       "                           core); the shard bytes are the same for every N\n"
 	       "      --split SPEC         NAME=FRACTION,... (default train=1); a document\n"
 	       "                           goes by XXH3-64 of its id, seed 0x73616368\n"
 	       "      --shuffle-seed N     shuffle each split by XXH3-64 of the id with\n"
@@ -154,7 +157,7 @@ static int verify(const char *arg, bool quiet)
 
 enum {
 	OPT_MAX_BYTES = 1, OPT_SPLIT, OPT_SHUFFLE_SEED, OPT_SHUFFLE_MEMORY, OPT_NAME,
-	OPT_DATASET_VERSION, OPT_RESUME, OPT_OVERWRITE, OPT_VERIFY, OPT_TIMESTAMP
+	OPT_DATASET_VERSION, OPT_RESUME, OPT_OVERWRITE, OPT_VERIFY, OPT_TIMESTAMP, OPT_THREADS
 };
 
 static const struct option own_options[] = {
@@ -169,6 +172,7 @@ static const struct option own_options[] = {
 	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "timestamp", no_argument, NULL, OPT_TIMESTAMP },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 };
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -220,6 +224,8 @@ int main(int argc, char **argv)
 	tool_common c;
 	int opt, code, rc, i;
 	bool resume = false, overwrite = false;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = cpus < 1 ? 1 : cpus > 64 ? 64 : (int)cpus;
 
 	tool_init("sach-shard");
 	tool_common_init(&c);
@@ -275,6 +281,14 @@ int main(int argc, char **argv)
 		case OPT_OVERWRITE: overwrite = true; break;
 		case OPT_VERIFY: verify_path = optarg; break;
 		case OPT_TIMESTAMP: o.timestamp = true; break;
+		case OPT_THREADS: {
+			long t;
+
+			if (!tool_parse_int(optarg, 1, 64, &t))
+				tool_usage_error("--threads: expected a number from 1 to 64, not '%s'", optarg);
+			threads = (int)t;
+			break;
+		}
 		case '?':
 		case ':':
 			tool_getopt_error(opt, argv, longopts);
@@ -304,6 +318,7 @@ int main(int argc, char **argv)
 		tool_usage_error("--output-format: shards are always JSON Lines");
 
 	o.level = c.level;
+	o.threads = threads;
 	o.splits = splits;
 	o.nsplits = nsplits;
 	o.existing = overwrite ? SACH_SHARD_OVERWRITE : resume ? SACH_SHARD_RESUME : SACH_SHARD_REFUSE;

@@ -123,11 +123,15 @@ typedef struct sach_writer_options {
 	sach_compression compression;
 	int level;                   /* 0 = the codec's default */
 	bool atomic;                 /* named files via temp + rename (default) */
+	int threads;                 /* zstd: 0 = compress in the calling thread;
+					N >= 1 = zstd's multi-threaded mode with N
+					workers, whose output bytes are the same for
+					every N >= 1 (but differ from 0) */
 } sach_writer_options;
 
 #define SACH_WRITER_OPTIONS_VERSION 1
 #define SACH_WRITER_OPTIONS_INIT \
-	{ SACH_WRITER_OPTIONS_VERSION, SACH_COMPRESS_NONE, 0, true }
+	{ SACH_WRITER_OPTIONS_VERSION, SACH_COMPRESS_NONE, 0, true, 0 }
 
 typedef struct sach_writer sach_writer;
 

@@ -131,12 +131,15 @@ typedef struct sach_shard_options {
 					 * effective config): recorded in the manifest as
 					 * config.pipeline, so it is part of the config
 					 * hash */
+	int threads;                    /* zstd worker threads per shard: 0 = none;
+					 * any N >= 1 gives the same bytes (zstd's
+					 * multi-threaded format), different from 0 */
 } sach_shard_options;
 
 #define SACH_SHARD_OPTIONS_VERSION 1
 #define SACH_SHARD_OPTIONS_INIT \
 	{ SACH_SHARD_OPTIONS_VERSION, 0, 0, NULL, 0, false, 0, 0, NULL, NULL, \
-	  SACH_SHARD_REFUSE, false, NULL }
+	  SACH_SHARD_REFUSE, false, NULL, 0 }
 
 /** An input recorded in the manifest. */
 typedef struct sach_shard_input {
