@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -234,6 +235,7 @@ static int run_cluster(sach_pipeline *p)
 	char droplist[4096], **sigs;
 	sach_dedupe_cluster_options co = d->co;
 	sach_dedupe_cluster_stats st;
+	struct timespec t0, t1;
 	size_t i;
 	int rc;
 
@@ -254,13 +256,16 @@ static int run_cluster(sach_pipeline *p)
 	co.tmp_dir = p->work_dir;
 	co.index_dir = d->index_dir;
 	memset(&st, 0, sizeof(st));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = sach_dedupe_cluster((const char *const *)sigs, p->nparts, droplist, &co, &st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == SACH_OK)
 		sach__pl_log(p, "dedupe: %" PRIu64 " documents, %" PRIu64 " exact and %" PRIu64
 				" near duplicates (%" PRIu64 " and %" PRIu64 " of the index), %"
-				PRIu64 " repeated lines, peak %zu MiB",
+				PRIu64 " repeated lines, peak %zu MiB (%.2f s)",
 			     st.docs, st.exact, st.near, st.exact_index, st.near_index,
-			     st.repeated_lines, st.peak_bytes >> 20);
+			     st.repeated_lines, st.peak_bytes >> 20,
+			     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 out:
 	for (i = 0; i < p->nparts; i++)
 		free(sigs[i]);
@@ -316,17 +321,17 @@ static int apply_part(sach_pipeline *p, size_t part)
 	if (exists(in_path))
 		return SACH_OK;
 	snprintf(droplist, sizeof(droplist), "%s/droplist", p->work_dir);
-	sach__pl_part_path(p, part, "kept.jsonl.zst", in_path, sizeof(in_path));
+	sach__pl_part_path(p, part, "kept", in_path, sizeof(in_path));
 	ro.max_record_bytes = (size_t)1 << 30;
-	wo.compression = SACH_COMPRESS_ZSTD;
+	wo.compression = p->work_compress ? SACH_COMPRESS_ZSTD : SACH_COMPRESS_NONE;
 	wo.level = p->work_level;
 	if ((rc = sach_dedupe_applier_open(&a, droplist, (uint32_t)part, p->dedupe->min_words)) < 0 ||
 	    (rc = sach_reader_open(&rd, in_path, &ro)) < 0)
 		goto out;
-	sach__pl_part_path(p, part, "final.jsonl.zst", in_path, sizeof(in_path));
+	sach__pl_part_path(p, part, "final", in_path, sizeof(in_path));
 	if ((rc = sach_writer_open(&kept, in_path, &wo)) < 0)
 		goto out;
-	sach__pl_part_path(p, part, "dedupe-rejected.jsonl.zst", in_path, sizeof(in_path));
+	sach__pl_part_path(p, part, "dedupe-rejected", in_path, sizeof(in_path));
 	if ((rc = sach_writer_open(&rej, in_path, &wo)) < 0)
 		goto out;
 	while ((rc = sach_reader_next(rd, &doc)) > 0) {

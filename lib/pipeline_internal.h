@@ -90,7 +90,8 @@ struct sach_pipeline {
 	int workers;
 	int on_error;
 	uint64_t part_size;
-	int work_level;          /* zstd level of intermediate files */
+	int work_level;          /* zstd level of intermediate files ... */
+	bool work_compress;      /* ... if they are compressed at all */
 	pl_stage *stages;        /* per-document stages, in order */
 	size_t nstages;
 	struct pl_dedupe *dedupe;  /* global stages (NULL when not in the config) */

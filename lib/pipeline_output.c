@@ -96,7 +96,7 @@ static int concat_parts(sach_pipeline *p, const char *name, const char *const *w
 
 static const char *final_part_name(const sach_pipeline *p)
 {
-	return p->dedupe ? "final.jsonl.zst" : "kept.jsonl.zst";
+	return p->dedupe ? "final" : "kept";
 }
 
 /*
@@ -272,9 +272,9 @@ out:
 
 int sach__pl_output(sach_pipeline *p)
 {
-	static const char *const rejected[] = { "rejected.jsonl.zst", "dedupe-rejected.jsonl.zst",
+	static const char *const rejected[] = { "rejected", "dedupe-rejected",
 						NULL };
-	static const char *const quarantined[] = { "quarantine.jsonl.zst", NULL };
+	static const char *const quarantined[] = { "quarantine", NULL };
 	pl_part_counts total, part;
 	char path[4096];
 	size_t i;

@@ -100,7 +100,7 @@ static int open_part_writer(const sach_pipeline *p, size_t part, const char *wha
 	char path[4096];
 	sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
 
-	o.compression = SACH_COMPRESS_ZSTD;
+	o.compression = p->work_compress ? SACH_COMPRESS_ZSTD : SACH_COMPRESS_NONE;
 	o.level = p->work_level;
 	sach__pl_part_path(p, part, what, path, sizeof(path));
 	return sach_writer_open(w, path, &o);
@@ -133,10 +133,10 @@ static int begin_part(worker *w, size_t part, uint64_t first_ordinal)
 		return sach__error_nomem();
 	w->part = part;
 	w->mine = true;
-	if ((rc = open_part_writer(p, part, "kept.jsonl.zst", &w->kept)) < 0 ||
-	    (rc = open_part_writer(p, part, "rejected.jsonl.zst", &w->rejected)) < 0 ||
+	if ((rc = open_part_writer(p, part, "kept", &w->kept)) < 0 ||
+	    (rc = open_part_writer(p, part, "rejected", &w->rejected)) < 0 ||
 	    (p->on_error == PL_ON_ERROR_QUARANTINE &&
-	     (rc = open_part_writer(p, part, "quarantine.jsonl.zst", &w->quarantine)) < 0)) {
+	     (rc = open_part_writer(p, part, "quarantine", &w->quarantine)) < 0)) {
 		abort_part(w);
 		return rc;
 	}
