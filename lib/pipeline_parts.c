@@ -40,6 +40,10 @@ typedef struct worker {
 	sach_writer *kept, *rejected, *quarantine;
 	sach_dedupe_signer *signer;  /* with a dedupe stage */
 	pl_part_counts counts;
+	/* The claim on the part the next record would start (made before the
+	 * record is read, so it is parsed only when it is this worker's). */
+	bool ahead_valid, ahead_mine;
+	size_t ahead_part;
 } worker;
 
 static unsigned bad_messages;  /* guarded by p->lock */
@@ -327,7 +331,21 @@ static int read_input(worker *w, const pl_input *in, size_t *part, uint64_t *ord
 			rc = SACH_OK;
 			break;
 		}
-		rc = sach_reader_next(rd, &doc);
+		/* The next record's part is known before it is read: parse it
+		 * only if the part is this worker's, skip it unparsed otherwise. */
+		if (need_new) {
+			size_t next = *started ? *part + 1 : 0;
+
+			if (!w->ahead_valid || w->ahead_part != next) {
+				w->ahead_part = next;
+				w->ahead_mine = claim(p, next);
+				w->ahead_valid = true;
+			}
+		}
+		if (need_new ? w->ahead_mine : w->mine)
+			rc = sach_reader_next(rd, &doc);
+		else
+			rc = sach_reader_skip(rd);
 		if (rc == 0)
 			break;
 		if (rc == SACH_EIO || rc == SACH_ECORRUPT || rc == SACH_ENOMEM) {
@@ -342,9 +360,10 @@ static int read_input(worker *w, const pl_input *in, size_t *part, uint64_t *ord
 		if (need_new) {
 			if (w->mine && (rc = finish_part(w)) < 0)
 				break;
-			*part += *started ? 1 : 0;
+			*part = w->ahead_part;
 			*started = true;
-			if (claim(p, *part) && (rc = begin_part(w, *part, *ordinal)) < 0)
+			w->ahead_valid = false;
+			if (w->ahead_mine && (rc = begin_part(w, *part, *ordinal)) < 0)
 				break;
 			acc = 0;
 			need_new = false;

@@ -287,7 +287,7 @@ static int stream_failed(sach_reader *r, int rc)
 	return rc;
 }
 
-static int next_jsonl_or_line(sach_reader *r, sach_doc **doc)
+static int next_jsonl_or_line(sach_reader *r, sach_doc **doc, bool parse)
 {
 	const char *line;
 	size_t len;
@@ -315,6 +315,8 @@ static int next_jsonl_or_line(sach_reader *r, sach_doc **doc)
 	r->raw_truncated = false;
 	r->raw_total = len;
 	r->doc.line = r->rec_line;
+	if (!parse)
+		return 1;
 	if (r->opts.format == SACH_FORMAT_TEXT) {
 		sach__doc_set_plain(&r->doc, line, len);
 	} else {
@@ -444,7 +446,22 @@ int sach_reader_next(sach_reader *r, sach_doc **doc)
 	r->raw_truncated = false;
 	if (r->opts.format == SACH_FORMAT_TEXT && r->opts.doc_sep == SACH_DOC_SEP_BLANK)
 		return next_block(r, doc);
-	return next_jsonl_or_line(r, doc);
+	return next_jsonl_or_line(r, doc, true);
+}
+
+int sach_reader_skip(sach_reader *r)
+{
+	sach_doc *doc;
+
+	/* Blocks of text cost nothing to "parse"; only JSON lines are worth
+	 * skipping unparsed. */
+	if (r->failed || !r->bom_checked || r->opts.format != SACH_FORMAT_JSONL)
+		return sach_reader_next(r, &doc);
+	sach__doc_reset(&r->doc);
+	r->raw = NULL;
+	r->raw_len = 0;
+	r->raw_truncated = false;
+	return next_jsonl_or_line(r, &doc, false);
 }
 
 void sach_reader_raw(const sach_reader *r, const char **raw, size_t *len,

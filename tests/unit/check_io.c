@@ -312,6 +312,59 @@ START_TEST(io_jsonl_records_and_counters)
 }
 END_TEST
 
+START_TEST(io_reader_skip)
+{
+	/* A BOM, a good record, a bad one, a blank line, one over the limit,
+	 * a CRLF record: skipping sees every record's raw bytes and line, does
+	 * not notice bad JSON, and can be mixed with sach_reader_next(). */
+	static const char in[] = "\xEF\xBB\xBF{\"text\": \"a\"}\nnot json\n\n"
+				 "{\"text\": \"0123456789abcdef\"}\n{\"text\": \"b\"}\r\n";
+	const char *path = th_path("skip.jsonl");
+	sach_reader_options o = SACH_READER_OPTIONS_INIT;
+	sach_reader *r;
+	sach_doc *doc;
+	const char *raw;
+	size_t len;
+	bool truncated;
+	uint64_t total;
+
+	th_write_str(path, in);
+	o.max_record_bytes = 20;
+	ck_assert_int_eq(sach_reader_open(&r, path, &o), SACH_OK);
+	ck_assert_int_eq(sach_reader_skip(r), 1);
+	sach_reader_raw(r, &raw, &len, &truncated, &total);
+	th_assert_bytes(raw, len, "{\"text\": \"a\"}", 13);
+	ck_assert_uint_eq(sach_reader_line(r), 1);
+	ck_assert_int_eq(sach_reader_skip(r), 1); /* "not json", unparsed */
+	sach_reader_raw(r, &raw, &len, &truncated, &total);
+	th_assert_bytes(raw, len, "not json", 8);
+	ck_assert_uint_eq(sach_reader_line(r), 2);
+	ck_assert_int_eq(sach_reader_skip(r), SACH_ETOOBIG);
+	sach_reader_raw(r, &raw, &len, &truncated, &total);
+	ck_assert(truncated);
+	ck_assert_uint_eq(total, 28);
+	ck_assert_uint_eq(sach_reader_line(r), 4);
+	ck_assert_int_eq(sach_reader_next(r, &doc), 1);
+	ck_assert_str_eq(sach_doc_text(doc, &len), "b");
+	ck_assert_uint_eq(sach_reader_line(r), 5);
+	ck_assert_int_eq(sach_reader_skip(r), 0);
+	ck_assert_uint_eq(sach_reader_blank_lines(r), 1);
+	sach_reader_close(r);
+
+	/* Text input: skipping is reading. */
+	th_write_str(path, "line one\nline two\n");
+	o = (sach_reader_options)SACH_READER_OPTIONS_INIT;
+	o.format = SACH_FORMAT_TEXT;
+	ck_assert_int_eq(sach_reader_open(&r, path, &o), SACH_OK);
+	ck_assert_int_eq(sach_reader_skip(r), 1);
+	ck_assert_int_eq(sach_reader_skip(r), 1);
+	sach_reader_raw(r, &raw, &len, &truncated, &total);
+	th_assert_bytes(raw, len, "line two", 8);
+	ck_assert_int_eq(sach_reader_skip(r), 0);
+	sach_reader_close(r);
+}
+END_TEST
+
 START_TEST(io_jsonl_no_final_newline)
 {
 	const char *path = th_path("nofinal.jsonl");
@@ -1499,6 +1552,7 @@ Suite *sach_io_suite(void)
 	suite_add_tcase(s, names);
 
 	tcase_add_test(jsonl, io_jsonl_records_and_counters);
+	tcase_add_test(jsonl, io_reader_skip);
 	tcase_add_test(jsonl, io_jsonl_no_final_newline);
 	tcase_add_test(jsonl, io_jsonl_crlf);
 	tcase_add_test(jsonl, io_jsonl_blank_lines);

@@ -96,6 +96,14 @@ SACH_API int sach_reader_open(sach_reader **out, const char *path,
 SACH_API int sach_reader_next(sach_reader *r, sach_doc **doc);
 
 /**
+ * Moves over the next record without parsing it, for a caller that only
+ * needs its raw bytes (sach_reader_raw()) and position: 1, 0 at the end, a
+ * stream failure as for sach_reader_next(), or SACH_ETOOBIG. A JSON record
+ * that is bad in any other way is not noticed (it is not parsed).
+ */
+SACH_API int sach_reader_skip(sach_reader *r);
+
+/**
  * The raw bytes of the last record returned or rejected (borrowed, valid
  * until the next call). For a SACH_ETOOBIG record these are its first
  * max_record_bytes bytes, *truncated is set and *total_len gives its size.
