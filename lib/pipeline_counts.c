@@ -107,7 +107,8 @@ static json_object *counts_object(const sach_pipeline *p, const pl_part_counts *
 		pl_stage_counts *sc = &c->stages[i];
 
 		/* Reasons sorted by name: the order threads met them must not show. */
-		qsort(sc->reasons, sc->nreasons, sizeof(*sc->reasons), cmp_reason);
+		if (sc->nreasons)
+			qsort(sc->reasons, sc->nreasons, sizeof(*sc->reasons), cmp_reason);
 		json_object_object_add(s, "stage", json_object_new_string(p->stages[i].ops->name));
 		json_object_object_add(s, "in", json_object_new_int64((int64_t)sc->in));
 		json_object_object_add(s, "out", json_object_new_int64((int64_t)sc->out));
