@@ -26,7 +26,7 @@
 #include "pipeline_global.h"
 
 /* zstd level of documents.jsonl.zst, rejected and quarantine files. */
-#define OUTPUT_LEVEL 9
+#define OUTPUT_LEVEL 3
 
 static int write_file(const char *path, const char *data, size_t len)
 {

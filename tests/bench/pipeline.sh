@@ -29,10 +29,11 @@ inputs: [$input]\\
 output: $tmp/$1" "$root/configs/default.yaml" > "$tmp/$1.yaml"
 }
 
-run() { # NAME WORKERS -> seconds; peak RSS (KiB) in $tmp/NAME.rss
+run() { # NAME WORKERS -> wall seconds; peak RSS (KiB) in $tmp/NAME.rss, CPU s in $tmp/NAME.cpu
   config "$1"
-  (cd "$root" && /usr/bin/time -f '%e %M' -o "$tmp/$1.time" "$tool" -q -j "$2" "$tmp/$1.yaml")
+  (cd "$root" && /usr/bin/time -f '%e %M %U %S' -o "$tmp/$1.time" "$tool" -q -j "$2" "$tmp/$1.yaml")
   cut -d' ' -f2 "$tmp/$1.time" > "$tmp/$1.rss"
+  awk '{print $3 + $4}' "$tmp/$1.time" > "$tmp/$1.cpu"
   cut -d' ' -f1 "$tmp/$1.time"
 }
 
@@ -46,11 +47,11 @@ for f in "$tmp"/one/*; do
   case $n in run.log|config.json) continue ;; esac
   cmp -s "$f" "$tmp/two/$n" || { same=no; echo "differs: $n"; }
 done
-awk -v b="$bytes" -v t1="$t1" -v t2="$t2" -v tf="$t_floor" -v r1="$(cat "$tmp/one.rss")" -v r2="$(cat "$tmp/two.rss")" -v same="$same" 'BEGIN {
+awk -v b="$bytes" -v t1="$t1" -v t2="$t2" -v tf="$t_floor" -v r1="$(cat "$tmp/one.rss")" -v r2="$(cat "$tmp/two.rss")" -v c1="$(cat "$tmp/one.cpu")" -v c2="$(cat "$tmp/two.cpu")" -v same="$same" 'BEGIN {
   mb = b / 1e6;
   printf "I/O floor (zstd -dc | wc -c):          %7.1f MB/s  (%.2f s)\n", mb / tf, tf;
-  printf "sach-run default pipeline, 1 worker:   %7.1f MB/s  (%.2f s, peak %.0f MiB) = %.1f MB/s per core\n", mb / t1, t1, r1 / 1024, mb / t1;
-  printf "sach-run default pipeline, 2 workers:  %7.1f MB/s  (%.2f s, peak %.0f MiB) = %.1f MB/s per core\n", mb / t2, t2, r2 / 1024, mb / t2 / 2;
+  printf "sach-run default pipeline, 1 worker:   %7.1f MB/s  (%.2f s wall, %.2f s CPU = %.1f MB/s per CPU second, peak %.0f MiB)\n", mb / t1, t1, c1, mb / c1, r1 / 1024;
+  printf "sach-run default pipeline, 2 workers:  %7.1f MB/s  (%.2f s wall, %.2f s CPU, peak %.0f MiB) = %.1f MB/s per core\n", mb / t2, t2, c2, r2 / 1024, mb / t2 / 2;
   printf "speed-up on 2 workers: %.2fx (target >= 1.7x); per core target >= 20 MB/s\n", t1 / t2;
   printf "outputs of the two runs byte-identical: %s\n", same;
 }'
