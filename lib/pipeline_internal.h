@@ -10,6 +10,11 @@
 #include "sach/io.h"
 #include "sach/pipeline.h"
 
+/* The run's work directory inside the output directory, and the state
+ * file a finished run leaves (so the same command again is a no-op). */
+#define PL_WORK_DIR ".sach-work"
+#define PL_STATE_FILE ".sach-state"
+
 /* Verdicts of a per-document stage's process(). */
 enum { PL_KEEP = 0, PL_DROP = 1 };
 
@@ -122,6 +127,15 @@ void sach__pl_log(sach_pipeline *p, const char *fmt, ...)
 /* Records the first failure of any thread and stops the others. */
 void sach__pl_fail(sach_pipeline *p, int code, const char *message);
 bool sach__pl_failed(sach_pipeline *p);
+
+/* Reads the config's keys, inputs and stages into p (pipeline_config.c). */
+int sach__pl_parse_config(sach_pipeline *p);
+
+/* Prepares the output directory (pipeline_outdir.c): *resumed when it holds
+ * this run's unfinished work, *complete when this run already finished. */
+int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete);
+/* Removes a file or a directory tree. */
+int sach__pl_remove_tree(const char *path);
 
 /* Phase A: reads the inputs with p->workers threads, runs the per-document
  * stages, writes per-part files into the work directory. */
