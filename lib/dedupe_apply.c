@@ -2,8 +2,11 @@
  * dedupe_apply.c - stage 3: the decisions of the drop list for one part.
  *
  * Only this part's entries are kept in memory (sorted by line, as cluster
- * wrote them), plus the repeated line keys; documents arrive in line
- * order, so finding a document's entry is one step of a cursor.
+ * wrote them), plus the repeated line keys and the lines of this part's
+ * documents that hold a repeated line; documents arrive in line order, so
+ * finding a document's entry or mark is one step of a cursor. Only marked
+ * documents have their lines folded: cluster saw every line key of every
+ * kept document, so an unmarked one has nothing to remove.
  */
 #include "dedupe_internal.h"
 #include "error_internal.h"
@@ -12,6 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
+
+/* Bits of the pre-key filter: most lines of a marked document are not
+ * repeated, and one bit test turns most of them away. */
+#define PRE_BITS 65536
 
 struct entry {
 	uint64_t line;
@@ -36,7 +44,13 @@ struct sach_dedupe_applier {
 	sach_buf ids;              /* NUL-terminated ids */
 	uint64_t *lines;
 	size_t nlines, lines_cap;
-	sach_buf scratch, text, units;
+	uint64_t *marks;           /* lines of this part's marked documents */
+	size_t nmarks, marks_cap, mcur;
+	uint64_t *pre;             /* pre-keys of the repeated lines, ascending */
+	size_t npre, pre_cap;
+	uint64_t pre_bits[PRE_BITS / 64]; /* a filter before the search */
+	const char *base;          /* the text remove_lines() works on */
+	sach_buf scratch, pre_text, units;
 	uint64_t last_line;
 	sach_dedupe_apply_stats st;
 	char *path;
@@ -104,6 +118,54 @@ static int read_line_key(sach_dedupe_applier *a, sach__dd_in *in)
 	return 0;
 }
 
+static int read_prekey(sach_dedupe_applier *a, sach__dd_in *in)
+{
+	uint64_t k;
+	int rc;
+
+	if ((rc = sach__dd_in_u64(in, &k)) < 0)
+		return rc;
+	if (a->npre && k <= a->pre[a->npre - 1])
+		return sach__dd_in_corrupt(in, "pre-keys out of order");
+	if (a->npre == a->pre_cap) {
+		size_t cap = a->pre_cap ? a->pre_cap * 2 : 256;
+		uint64_t *p = realloc(a->pre, cap * sizeof(*p));
+
+		if (!p)
+			return sach__error_nomem();
+		a->pre = p;
+		a->pre_cap = cap;
+	}
+	a->pre[a->npre++] = k;
+	a->pre_bits[(k % PRE_BITS) / 64] |= (uint64_t)1 << (k % 64);
+	return 0;
+}
+
+static int read_mark(sach_dedupe_applier *a, sach__dd_in *in)
+{
+	uint64_t line;
+	uint32_t part;
+	int rc;
+
+	if ((rc = sach__dd_in_u32(in, &part)) < 0 || (rc = sach__dd_in_u64(in, &line)) < 0)
+		return rc;
+	if (part != a->part)
+		return 0;
+	if (a->nmarks && line <= a->marks[a->nmarks - 1])
+		return sach__dd_in_corrupt(in, "marks out of order");
+	if (a->nmarks == a->marks_cap) {
+		size_t cap = a->marks_cap ? a->marks_cap * 2 : 256;
+		uint64_t *p = realloc(a->marks, cap * sizeof(*p));
+
+		if (!p)
+			return sach__error_nomem();
+		a->marks = p;
+		a->marks_cap = cap;
+	}
+	a->marks[a->nmarks++] = line;
+	return 0;
+}
+
 int sach_dedupe_applier_open(sach_dedupe_applier **out, const char *droplist, uint32_t part,
 			     unsigned min_words)
 {
@@ -138,6 +200,12 @@ int sach_dedupe_applier_open(sach_dedupe_applier **out, const char *droplist, ui
 		} else if (tag == SACH__DD_TAG_LINE) {
 			if ((rc = read_line_key(a, in)) < 0)
 				goto fail;
+		} else if (tag == SACH__DD_TAG_MARK) {
+			if ((rc = read_mark(a, in)) < 0)
+				goto fail;
+		} else if (tag == SACH__DD_TAG_PREKEY) {
+			if ((rc = read_prekey(a, in)) < 0)
+				goto fail;
 		} else {
 			rc = sach__dd_in_corrupt(in, "unexpected record");
 			goto fail;
@@ -160,16 +228,16 @@ fail:
 	return rc;
 }
 
-static bool is_repeated(const sach_dedupe_applier *a, uint64_t k)
+static bool in_sorted(const uint64_t *v, size_t n, uint64_t k)
 {
-	size_t lo = 0, hi = a->nlines;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (a->lines[mid] < k)
+		if (v[mid] < k)
 			lo = mid + 1;
-		else if (a->lines[mid] > k)
+		else if (v[mid] > k)
 			hi = mid;
 		else
 			return true;
@@ -177,23 +245,49 @@ static bool is_repeated(const sach_dedupe_applier *a, uint64_t k)
 	return false;
 }
 
+static bool is_repeated(const sach_dedupe_applier *a, uint64_t k)
+{
+	return in_sorted(a->lines, a->nlines, k);
+}
+
+/*
+ * Whether a line may be repeated, from its pre-key alone: the signer paired
+ * every line key with the pre-key of the same line's text, and cluster
+ * listed every pre-key paired with a repeated key in a kept document; so a
+ * line of a kept document whose pre-key is not listed has a key that is not
+ * repeated, and need not be folded.
+ */
+static int may_repeat(sach_dedupe_applier *a, const char *s, size_t n, bool *maybe)
+{
+	uint64_t k;
+	int rc;
+
+	sach_buf_clear(&a->pre_text);
+	if ((rc = sach__dd_prekey_text(s, n, &a->pre_text)) < 0)
+		return rc;
+	k = XXH3_64bits(a->pre_text.ptr, a->pre_text.len);
+	*maybe = (a->pre_bits[(k % PRE_BITS) / 64] >> (k % 64) & 1) && in_sorted(a->pre, a->npre, k);
+	return 0;
+}
+
 static int collect_unit(void *ctx, const char *s, size_t n)
 {
 	sach_dedupe_applier *a = ctx;
 	struct unit u;
 
-	u.start = (size_t)(s - a->text.ptr);
+	u.start = (size_t)(s - a->base);
 	u.len = n;
 	u.removed = false;
 	return sach_buf_append(&a->units, &u, sizeof(u));
 }
 
-static size_t count_words(const char *s, size_t n)
+/* Words of s, counted up to `enough` (the callers only ask "at least"). */
+static size_t count_words(const char *s, size_t n, size_t enough)
 {
 	size_t i, words = 0;
 	bool in_word = false;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && words < enough; i++) {
 		bool sp = s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r';
 
 		if (!sp && !in_word)
@@ -218,14 +312,19 @@ static int64_t remove_lines(sach_dedupe_applier *a, const char *text, size_t len
 	uint64_t key;
 	int rc;
 
-	sach_buf_clear(&a->text);
 	sach_buf_clear(&a->units);
-	if ((rc = sach_buf_append(&a->text, text, len)) < 0 ||
-	    (rc = sach__dd_each_unit(a->text.ptr, len, a->h.p.paragraphs, collect_unit, a)) < 0)
+	a->base = text;
+	if ((rc = sach__dd_each_unit(text, len, a->h.p.paragraphs, collect_unit, a)) < 0)
 		return rc;
 	u = (struct unit *)(void *)a->units.ptr;
 	nu = a->units.len / sizeof(*u);
 	for (k = 0; k < nu; k++) {
+		bool maybe;
+
+		if ((rc = may_repeat(a, text + u[k].start, u[k].len, &maybe)) < 0)
+			return rc;
+		if (!maybe)
+			continue;
 		if ((rc = sach_dedupe_line_key(text + u[k].start, u[k].len, &a->scratch, &key)) < 0)
 			return rc;
 		if (key && is_repeated(a, key)) {
@@ -269,7 +368,7 @@ static int64_t remove_lines(sach_dedupe_applier *a, const char *text, size_t len
 		char *p = memrchr(out->ptr, '\n', out->len);
 		size_t start = p ? (size_t)(p - out->ptr) + 1 : 0;
 
-		if (count_words(out->ptr + start, out->len - start))
+		if (count_words(out->ptr + start, out->len - start, 1))
 			break;
 		out->len = p ? (size_t)(p - out->ptr) : 0;
 		out->ptr[out->len] = '\0';
@@ -283,6 +382,7 @@ int sach_dedupe_apply(sach_dedupe_applier *a, sach_doc *doc, uint64_t line, cons
 	const char *text;
 	size_t len;
 	int64_t removed = 0;
+	bool marked = false;
 	int rc;
 
 	if (!a || !doc || !reason)
@@ -303,6 +403,11 @@ int sach_dedupe_apply(sach_dedupe_applier *a, sach_doc *doc, uint64_t line, cons
 				       "no document at line %" PRIu64, a->part, a->e[a->cur].line);
 	if (a->cur < a->ne && a->e[a->cur].line == line)
 		e = &a->e[a->cur++];
+	if (a->mcur < a->nmarks && a->marks[a->mcur] < line)
+		return sach__error_set(SACH_ECONFIG, "input part %u changed since it was signed: "
+				       "no document at line %" PRIu64, a->part, a->marks[a->mcur]);
+	if (a->mcur < a->nmarks && a->marks[a->mcur] == line)
+		marked = true, a->mcur++;
 	if (e && a->h.cluster_info) {
 		char hex[17];
 
@@ -318,7 +423,7 @@ int sach_dedupe_apply(sach_dedupe_applier *a, sach_doc *doc, uint64_t line, cons
 		*reason = reasons[e->reason];
 		return 1;
 	}
-	if (!a->h.p.lines || a->nlines == 0)
+	if (!a->h.p.lines || a->nlines == 0 || !marked)
 		return 0;
 	text = sach_doc_text(doc, &len);
 	{
@@ -328,7 +433,9 @@ int sach_dedupe_apply(sach_dedupe_applier *a, sach_doc *doc, uint64_t line, cons
 		if (removed > 0) {
 			a->st.lines_removed += (uint64_t)removed;
 			a->st.docs_changed++;
-			if (count_words(out.ptr ? out.ptr : "", out.len) < (a->min_words ? a->min_words : 1)) {
+			size_t min = a->min_words ? a->min_words : 1;
+
+			if (count_words(out.ptr ? out.ptr : "", out.len, min) < min) {
 				sach_buf_free(&out);
 				a->st.too_short++;
 				*reason = "too-short-after-lines";
@@ -348,7 +455,7 @@ int sach_dedupe_apply(sach_dedupe_applier *a, sach_doc *doc, uint64_t line, cons
 
 int sach_dedupe_applier_finish(sach_dedupe_applier *a)
 {
-	if (a->st.docs != a->signed_docs || a->cur != a->ne)
+	if (a->st.docs != a->signed_docs || a->cur != a->ne || a->mcur != a->nmarks)
 		return sach__error_set(SACH_ECONFIG, "input part %u changed since it was signed: "
 				       "%" PRIu64 " documents signed, %" PRIu64 " seen", a->part,
 				       a->signed_docs, a->st.docs);
@@ -366,9 +473,11 @@ void sach_dedupe_applier_free(sach_dedupe_applier *a)
 		return;
 	free(a->e);
 	free(a->lines);
+	free(a->marks);
+	free(a->pre);
 	sach_buf_free(&a->ids);
 	sach_buf_free(&a->scratch);
-	sach_buf_free(&a->text);
+	sach_buf_free(&a->pre_text);
 	sach_buf_free(&a->units);
 	free(a->path);
 	free(a);

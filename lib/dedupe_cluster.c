@@ -7,13 +7,21 @@
  * are grouped by a stable sort; every group is joined in a union-find
  * whose root is its lowest number, so each cluster keeps its lowest
  * ordinal whatever order the groups come in. A second pass over the
- * signature files counts the line keys of the documents that survive.
+ * signature files counts the line keys of the documents that survive; when
+ * some line is repeated, a third marks the surviving documents that hold
+ * one, so apply looks at the lines of those documents only (folding every
+ * line of every kept document was most of apply's time, and most documents
+ * hold no repeated line).
  *
  * Drop list records (after the header; see dedupe_file.c):
  *   'P' u32 part, u64 documents signed in it
  *   'X' u32 part, u64 line, u8 reason, u64 cluster id, u32 cluster size,
  *       u32 length + id of the kept document (empty for a kept member)
  *   'L' u64 repeated line key (ascending)
+ *   'M' u32 part, u64 line: a kept document holding a repeated line (in
+ *       part, then line order; since format version 2)
+ *   'Q' u64 pre-key of a repeated line, as signed in a kept document
+ *       (ascending; since format version 2)
  * Reasons: 0 kept member of a cluster (cluster info only), 1 exact, 2
  * near, 3 exact of an indexed document, 4 near of an indexed document.
  * The cluster id is the low 64 bits of the kept document's exact key, so
@@ -173,7 +181,7 @@ static int read_doc(struct table *t, sach__dd_in *in, const sach__dd_header *h, 
 			return rc;
 		if (n > SACH__DD_MAX_ITEMS)
 			return sach__dd_in_corrupt(in, "too many line keys");
-		if ((rc = skip(in, (size_t)n * 8)) < 0)
+		if ((rc = skip(in, (size_t)n * 16)) < 0)
 			return rc;
 	}
 	if (t->sets && i == 0)
@@ -282,11 +290,96 @@ static int cmp_sigfile(const void *x, const void *y)
 
 /* ---- line counting (second pass) ---- */
 
-struct line_pass {
-	sach__dd_out *out;
-	uint64_t repeated;
+/*
+ * A set of u64 (open addressing, linear probing; 0 is held apart because
+ * an empty slot is 0), under the budget.
+ */
+struct u64set {
+	uint64_t *slot;
+	size_t mask, n;
+	bool zero;
 };
 
+static size_t slot_of(uint64_t v, size_t mask)
+{
+	/* the values are XXH3 hashes, uniform already; the mix spreads runs */
+	return (size_t)((v ^ (v >> 29)) * 0x9e3779b97f4a7c15ull >> 7) & mask;
+}
+
+static bool u64set_has(const struct u64set *s, uint64_t v)
+{
+	size_t j;
+
+	if (!v)
+		return s->zero;
+	if (!s->slot)
+		return false;
+	for (j = slot_of(v, s->mask); s->slot[j]; j = (j + 1) & s->mask)
+		if (s->slot[j] == v)
+			return true;
+	return false;
+}
+
+static int u64set_add(struct table *t, struct u64set *s, uint64_t v)
+{
+	size_t j;
+
+	if (!v) {
+		s->zero = true;
+		return 0;
+	}
+	if (2 * (s->n + 1) > (s->slot ? s->mask + 1 : 0)) {
+		size_t old = s->slot ? s->mask + 1 : 0, cap = old ? 2 * old : 1024, i;
+		uint64_t *slot;
+
+		if (t->used + cap * 8 > t->mem)
+			return over_budget(t, t->used + cap * 8);
+		if (!(slot = calloc(cap, 8)))
+			return sach__error_nomem();
+		account(t, 0, cap * 8);
+		for (i = 0; i < old; i++) {
+			if (!s->slot[i])
+				continue;
+			for (j = slot_of(s->slot[i], cap - 1); slot[j]; j = (j + 1) & (cap - 1))
+				;
+			slot[j] = s->slot[i];
+		}
+		free(s->slot);
+		account(t, old * 8, 0);
+		s->slot = slot;
+		s->mask = cap - 1;
+	}
+	for (j = slot_of(v, s->mask); s->slot[j]; j = (j + 1) & s->mask)
+		if (s->slot[j] == v)
+			return 0;
+	s->slot[j] = v;
+	s->n++;
+	return 0;
+}
+
+static void u64set_free(struct u64set *s)
+{
+	free(s->slot);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The line pass state: the repeated line keys, and what the marking pass
+ * gathers (the pre-keys of the repeated lines). */
+struct line_pass {
+	sach__dd_out *out;
+	struct table *t;
+	uint64_t repeated;
+	uint64_t *list;            /* the repeated keys as emitted */
+	size_t list_cap;
+	struct u64set keys, pre;
+	size_t marked;             /* table number + 1 of the last marked document */
+};
+
+/*
+ * The list grows outside the budget while the counter still holds its
+ * memory (it holds at most 1/line_min_docs of the keys counted); it is
+ * accounted, and turned into a set, once the counter is freed.
+ */
 static int emit_line(void *ctx, uint64_t key)
 {
 	struct line_pass *lp = ctx;
@@ -296,18 +389,46 @@ static int emit_line(void *ctx, uint64_t key)
 	    (rc = sach__dd_out_u64(lp->out, key)) < 0)
 		return rc;
 	sach__dd_out_record(lp->out);
-	lp->repeated++;
+	if (lp->repeated == lp->list_cap) {
+		size_t cap = lp->list_cap ? 2 * lp->list_cap : 1024;
+
+		if ((rc = grow_array((void **)&lp->list, 8, cap)) < 0)
+			return rc;
+		lp->list_cap = cap;
+	}
+	lp->list[lp->repeated++] = key;
 	return 0;
 }
 
-/* Counts the line keys of surviving documents of one signature file;
- * *next is the table number of its first document. */
-static int count_lines(const struct table *t, const uint32_t *parent, const char *path,
-		       size_t *next, sach__dd_lines *lc, uint64_t *counted)
+static int line_set_build(struct line_pass *lp)
+{
+	size_t i;
+	int rc;
+
+	if (lp->t->used + lp->list_cap * 8 > lp->t->mem)
+		return over_budget(lp->t, lp->t->used + lp->list_cap * 8);
+	account(lp->t, 0, lp->list_cap * 8);
+	for (i = 0; i < lp->repeated; i++)
+		if ((rc = u64set_add(lp->t, &lp->keys, lp->list[i])) < 0)
+			return rc;
+	free(lp->list);
+	lp->list = NULL;
+	account(lp->t, lp->list_cap * 8, 0);
+	lp->list_cap = 0;
+	return 0;
+}
+
+/* Calls fn(ctx, i, key, pre-key) for each line pair of each surviving
+ * document i of one signature file, in file order; *next is the table
+ * number of its first document. */
+typedef int (*line_fn)(void *ctx, size_t i, uint64_t key, uint64_t pre);
+
+static int each_line_key(const struct table *t, const uint32_t *parent, const char *path,
+			 size_t *next, line_fn fn, void *ctx)
 {
 	sach__dd_header h;
 	sach__dd_in *in;
-	uint64_t v;
+	uint64_t v[2];
 	uint32_t n, idlen, k;
 	uint8_t fl;
 	int rc, tag;
@@ -332,13 +453,15 @@ static int count_lines(const struct table *t, const uint32_t *parent, const char
 			rc = sach__dd_in_corrupt(in, "too many line keys");
 			break;
 		}
-		for (k = 0; k < n; k++) {
-			if ((rc = sach__dd_in_u64(in, &v)) < 0)
-				goto out;
-			if (keep) {
-				if ((rc = sach__dd_lines_add(lc, v)) < 0)
+		if (!keep) {
+			if ((rc = skip(in, (size_t)n * 16)) < 0)
+				break;
+		} else {
+			for (k = 0; k < n; k++) {
+				if ((rc = sach__dd_in_u64(in, &v[0])) < 0 ||
+				    (rc = sach__dd_in_u64(in, &v[1])) < 0 ||
+				    (rc = fn(ctx, i, v[0], v[1])) < 0)
 					goto out;
-				(*counted)++;
 			}
 		}
 		if (h.p.near && h.p.jaccard > 0) {
@@ -354,6 +477,81 @@ static int count_lines(const struct table *t, const uint32_t *parent, const char
 	}
 out:
 	sach__dd_in_close(in);
+	return rc;
+}
+
+struct count_ctx {
+	sach__dd_lines *lc;
+	uint64_t counted;
+	uint64_t last_key;
+	size_t last_doc;           /* table number + 1 */
+};
+
+/* Counts each key once per document (pairs come sorted by key; a key with
+ * two pre-keys is still one line key of the document). */
+static int count_key(void *ctx, size_t i, uint64_t key, uint64_t pre)
+{
+	struct count_ctx *cc = ctx;
+
+	(void)pre;
+	if (cc->last_doc == i + 1 && cc->last_key == key)
+		return 0;
+	cc->last_doc = i + 1;
+	cc->last_key = key;
+	cc->counted++;
+	return sach__dd_lines_add(cc->lc, key);
+}
+
+/* Writes an 'M' record for each surviving document with a repeated line
+ * and gathers the pre-keys of its repeated lines. */
+static int mark_key(void *ctx, size_t i, uint64_t key, uint64_t pre)
+{
+	struct line_pass *lp = ctx;
+	int rc;
+
+	if (!u64set_has(&lp->keys, key))
+		return 0;
+	if (lp->marked != i + 1) {
+		if ((rc = sach__dd_out_u8(lp->out, SACH__DD_TAG_MARK)) < 0 ||
+		    (rc = sach__dd_out_u32(lp->out, lp->t->part[i])) < 0 ||
+		    (rc = sach__dd_out_u64(lp->out, lp->t->line[i])) < 0)
+			return rc;
+		sach__dd_out_record(lp->out);
+		lp->marked = i + 1;
+	}
+	return u64set_add(lp->t, &lp->pre, pre);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Writes the gathered pre-keys, ascending ('Q' records). */
+static int write_prekeys(struct line_pass *lp)
+{
+	struct u64set *s = &lp->pre;
+	uint64_t *v;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (!(v = malloc((s->n + 1) * 8)))
+		return sach__error_nomem();
+	if (s->zero)
+		v[n++] = 0;
+	for (i = 0; s->slot && i <= s->mask; i++)
+		if (s->slot[i])
+			v[n++] = s->slot[i];
+	qsort(v, n, 8, cmp_u64);
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = sach__dd_out_u8(lp->out, SACH__DD_TAG_PREKEY)) < 0 ||
+		    (rc = sach__dd_out_u64(lp->out, v[i])) < 0)
+			break;
+		sach__dd_out_record(lp->out);
+	}
+	free(v);
 	return rc;
 }
 
@@ -478,6 +676,7 @@ int sach_dedupe_cluster(const char *const *sigs, size_t nsigs, const char *dropl
 	sach__dd_pair *v = NULL, *tmp = NULL;
 	sach__dd_out *out = NULL;
 	sach__dd_lines *lc = NULL;
+	struct line_pass lp;
 	char *index_path = NULL;
 	size_t i, nv, index_n = 0;
 	unsigned b;
@@ -485,6 +684,7 @@ int sach_dedupe_cluster(const char *const *sigs, size_t nsigs, const char *dropl
 
 	memset(&st, 0, sizeof(st));
 	memset(&t, 0, sizeof(t));
+	memset(&lp, 0, sizeof(lp));
 	if (!sigs || nsigs == 0 || !droplist || !o || o->version != SACH_DEDUPE_CLUSTER_OPTIONS_VERSION)
 		return sach__error_set(SACH_EINVAL, "dedupe cluster: no signature files or no options");
 	if (!(files = calloc(nsigs, sizeof(*files))))
@@ -629,20 +829,38 @@ int sach_dedupe_cluster(const char *const *sigs, size_t nsigs, const char *dropl
 	size = NULL;
 
 	if (first.p.lines) {
-		struct line_pass lp = { out, 0 };
+		struct count_ctx cc = { NULL, 0, 0, 0 };
 		size_t next = index_n, room = t.mem > t.used ? (t.mem - t.used) / 8 : 0;
 
+		memset(&lp, 0, sizeof(lp));
+		lp.out = out;
+		lp.t = &t;
 		if ((rc = sach__dd_lines_new(&lc, room, o->tmp_dir)) < 0)
 			goto out;
+		cc.lc = lc;
 		for (i = 0; i < nsigs; i++)
-			if ((rc = count_lines(&t, parent, files[i].path, &next, lc, &st.line_keys)) < 0)
+			if ((rc = each_line_key(&t, parent, files[i].path, &next, count_key, &cc)) < 0)
 				goto out;
+		st.line_keys = cc.counted;
 		account(&t, 0, sach__dd_lines_bytes(lc));
 		if ((rc = sach__dd_lines_finish(lc, o->line_min_docs ? o->line_min_docs : 1,
 						emit_line, &lp)) < 0)
 			goto out;
 		st.repeated_lines = lp.repeated;
 		st.spill_runs = sach__dd_lines_spills(lc);
+		account(&t, sach__dd_lines_bytes(lc), 0);
+		sach__dd_lines_free(lc);
+		lc = NULL;
+		if (lp.repeated) {
+			if ((rc = line_set_build(&lp)) < 0)
+				goto out;
+			for (i = 0, next = index_n; i < nsigs; i++)
+				if ((rc = each_line_key(&t, parent, files[i].path, &next, mark_key,
+							&lp)) < 0)
+					goto out;
+			if ((rc = write_prekeys(&lp)) < 0)
+				goto out;
+		}
 	}
 	rc = sach__dd_out_commit(out);
 	out = NULL;
@@ -656,6 +874,9 @@ out:
 		*stats = st;
 	sach__dd_out_abort(out);
 	sach__dd_lines_free(lc);
+	free(lp.list);
+	u64set_free(&lp.keys);
+	u64set_free(&lp.pre);
 	table_free(&t);
 	free(files);
 	free(parent);

@@ -4,7 +4,8 @@
  *
  * Layout (all integers little-endian):
  *   "SACHDDUP"  magic, 8 bytes
- *   u32 kind (1 signature, 2 drop list, 3 index), u32 format version
+ *   u32 kind (1 signature, 2 drop list, 3 index), u32 format version (of
+ *       that kind: sach__dd_format_version())
  *   u32 flags (1 exact, 2 near, 4 lines, 8 paragraphs, 16 skeleton,
  *              32 cluster info), u32 shingle, u32 bands, u32 rows,
  *   u32 jaccard in millionths, u64 seed, u32 part, u32 line_min_docs
@@ -68,6 +69,16 @@ static uint64_t get64(const unsigned char *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
+uint32_t sach__dd_format_version(uint32_t kind)
+{
+	switch (kind) {
+	case SACH__DD_SIG: return SACH__DD_SIG_VERSION;
+	case SACH__DD_DROP: return SACH__DD_DROP_VERSION;
+	case SACH__DD_INDEX: return SACH__DD_INDEX_VERSION;
+	default: return 0; /* never a version: an unknown kind is refused */
+	}
+}
+
 #define HEADER_BYTES (8 + 4 * 9 + 8 + 4 * 2)
 
 static void encode_header(unsigned char *b, const sach__dd_header *h)
@@ -77,9 +88,12 @@ static void encode_header(unsigned char *b, const sach__dd_header *h)
 			 (p->lines ? F_LINES : 0) | (p->paragraphs ? F_PARAGRAPHS : 0) |
 			 (p->skeleton ? F_SKELETON : 0) | (h->cluster_info ? F_CLUSTER_INFO : 0);
 
+	/* bytes 52-59 are reserved: zero, not whatever the stack held (files
+	 * of one input and build must be the same bytes) */
+	memset(b, 0, HEADER_BYTES);
 	memcpy(b, magic, 8);
 	put32(b + 8, h->kind);
-	put32(b + 12, SACH__DD_FORMAT_VERSION);
+	put32(b + 12, sach__dd_format_version(h->kind));
 	put32(b + 16, flags);
 	put32(b + 20, p->shingle);
 	put32(b + 24, p->bands);
@@ -311,7 +325,7 @@ int sach__dd_in_open(sach__dd_in **out, const char *path, uint32_t kind, sach__d
 {
 	unsigned char hb[HEADER_BYTES];
 	sach__dd_in *in;
-	uint32_t flags, version, got_kind;
+	uint32_t flags, version, got_kind, want_version;
 	int rc;
 
 	*out = NULL;
@@ -333,9 +347,13 @@ int sach__dd_in_open(sach__dd_in **out, const char *path, uint32_t kind, sach__d
 	}
 	got_kind = get32(hb + 8);
 	version = get32(hb + 12);
-	if (version != SACH__DD_FORMAT_VERSION) {
+	/* the version of the kind the file says it is (so a drop list of
+	 * another version given for a signature file is named for its version) */
+	want_version = sach__dd_format_version(got_kind) ? sach__dd_format_version(got_kind)
+							  : sach__dd_format_version(kind);
+	if (version != want_version) {
 		rc = sach__error_set(SACH_ECORRUPT, "%s: format version %u; this build reads version %u",
-				     path, version, SACH__DD_FORMAT_VERSION);
+				     path, version, want_version);
 		goto fail;
 	}
 	if (got_kind != kind) {

@@ -11,13 +11,22 @@
 /* ---- file container (dedupe_file.c) ---- */
 
 enum { SACH__DD_SIG = 1, SACH__DD_DROP = 2, SACH__DD_INDEX = 3 };
-#define SACH__DD_FORMAT_VERSION 1u
+/* Format versions per kind: a change to one kind's records must not make
+ * the other kinds (an index kept across releases) unreadable. Drop lists
+ * (2) mark the documents holding a repeated line and list the pre-keys of
+ * repeated lines; signature files (2) pair each line key with a pre-key. */
+#define SACH__DD_SIG_VERSION 2u
+#define SACH__DD_DROP_VERSION 2u
+#define SACH__DD_INDEX_VERSION 1u
+uint32_t sach__dd_format_version(uint32_t kind);
 
 /* Record tags. Every record starts with one byte; 'E' starts the trailer. */
 #define SACH__DD_TAG_DOC 'D'    /* sig/index: one document */
 #define SACH__DD_TAG_ENTRY 'X'  /* drop list: one decision */
 #define SACH__DD_TAG_PART 'P'   /* drop list: documents signed in a part */
 #define SACH__DD_TAG_LINE 'L'   /* drop list: one repeated line key */
+#define SACH__DD_TAG_MARK 'M'   /* drop list: a kept document with a repeated line */
+#define SACH__DD_TAG_PREKEY 'Q' /* drop list: the pre-key of a repeated line */
 #define SACH__DD_TAG_END 'E'
 
 /* Limits a reader enforces, so a damaged length never allocates wildly. */
@@ -87,6 +96,9 @@ int64_t sach__minhash_sign_set(sach_minhash *mh, const char *folded, size_t len,
 
 /* Exact Jaccard of two sorted distinct u32 sets. */
 double sach__dd_set_jaccard(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+
+/* The text a pre-key hashes (dedupe_prekey.c), appended to out. */
+int sach__dd_prekey_text(const char *text, size_t len, sach_buf *out);
 
 /* ---- union-find (dedupe_uf.c): roots are always the lowest member ---- */
 

@@ -18,6 +18,7 @@
 #include "dedupe_internal.h"
 #include "error_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 /* Inlined: most hashed inputs are one syllable, where the call costs more
@@ -26,13 +27,16 @@
 #include <xxhash.h>
 
 #define LANES 8
+#define BATCH_MAX 256
 typedef uint32_t u32v __attribute__((vector_size(LANES * 4)));
 
 struct sach_minhash {
 	unsigned n, bands, rows, k, kv;  /* kv: k rounded up to LANES */
 	u32v *a, *b, *acc;
-	void (*update)(const struct sach_minhash *mh, uint64_t h);
+	void (*update)(const struct sach_minhash *mh, const uint64_t *h, size_t n);
 	uint64_t window[32];
+	uint64_t batch[BATCH_MAX];
+	size_t nbatch;
 	uint32_t *set_tmp;
 	size_t set_cap;
 };
@@ -46,29 +50,70 @@ static uint64_t splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-/* The same code twice: the compiler lowers the vector type to what each
- * target has. */
+/*
+ * The same code twice: the compiler lowers the vector type to what each
+ * target has. Shingle hashes come in batches, and the loop over the batch
+ * is the inner one, so each group of 8 lanes keeps its a, b and minimum in
+ * registers for the whole batch instead of loading and storing them for
+ * every shingle (the minimum does not depend on the order of the shingles,
+ * so the signature is the same).
+ */
 #define UPDATE_BODY \
 	{ \
-		u32v x = { 0 }, *acc = mh->acc; \
+		u32v *acc = mh->acc; \
 		unsigned i; \
-		x += (uint32_t)h; \
+		size_t j; \
 		for (i = 0; i < mh->kv; i++) { \
-			u32v v = (x ^ mh->b[i]) * mh->a[i]; \
-			u32v lt; \
-			v = (v ^ (v >> 15)) * 0x2c1b3c6du; \
-			lt = (u32v)(v < acc[i]); \
-			acc[i] = (v & lt) | (acc[i] & ~lt); \
+			u32v a = mh->a[i], b = mh->b[i], m = acc[i]; \
+			for (j = 0; j < n; j++) { \
+				u32v x = { 0 }, v, lt; \
+				x += (uint32_t)h[j]; \
+				v = (x ^ b) * a; \
+				v = (v ^ (v >> 15)) * 0x2c1b3c6du; \
+				lt = (u32v)(v < m); \
+				m = (v & lt) | (m & ~lt); \
+			} \
+			acc[i] = m; \
 		} \
 	}
 
-static void update_generic(const sach_minhash *mh, uint64_t h)
+static void update_generic(const sach_minhash *mh, const uint64_t *h, size_t n)
 UPDATE_BODY
 
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2"))) static void update_avx2(const sach_minhash *mh, uint64_t h)
-UPDATE_BODY
+#include <immintrin.h>
+
+/* The same with an unsigned minimum instruction: the generic form's
+ * compare-and-select was a four-instruction chain through the minimum,
+ * which bound the batch loop. */
+__attribute__((target("avx2"))) static void update_avx2(const sach_minhash *mh,
+							 const uint64_t *h, size_t n)
+{
+	const __m256i c = _mm256_set1_epi32(0x2c1b3c6d);
+	__m256i *acc = (__m256i *)(void *)mh->acc;
+	unsigned i;
+	size_t j;
+
+	for (i = 0; i < mh->kv; i++) {
+		__m256i a = _mm256_load_si256((const __m256i *)(const void *)&mh->a[i]);
+		__m256i b = _mm256_load_si256((const __m256i *)(const void *)&mh->b[i]);
+		__m256i m = _mm256_load_si256(&acc[i]);
+
+		for (j = 0; j < n; j++) {
+			__m256i v = _mm256_xor_si256(_mm256_set1_epi32((int)(uint32_t)h[j]), b);
+
+			v = _mm256_mullo_epi32(v, a);
+			v = _mm256_mullo_epi32(_mm256_xor_si256(v, _mm256_srli_epi32(v, 15)), c);
+			m = _mm256_min_epu32(m, v);
+		}
+		_mm256_store_si256(&acc[i], m);
+	}
+}
 #endif
+
+/* Shingle hashes per batch: enough to pay for the loads and stores of the
+ * minimums many times over, small enough to stay in L1. */
+#define BATCH BATCH_MAX
 
 int sach_minhash_new(sach_minhash **out, const sach_dedupe_params *p)
 {
@@ -155,6 +200,33 @@ static inline size_t separator(const unsigned char *s, const unsigned char *end)
 	return 0;
 }
 
+/* Per byte: 0 never starts a separator, 1 is one (ASCII), 2 may start one
+ * (C2, E2, E3: separator() decides). Built from word_ascii. */
+static unsigned char byte_cls[256];
+static pthread_once_t byte_cls_once = PTHREAD_ONCE_INIT;
+
+static void byte_cls_init(void)
+{
+	unsigned c;
+
+	for (c = 0; c < 256; c++)
+		byte_cls[c] = c < 0x80 ? !word_ascii[c] : (c == 0xC2 || c == 0xE2 || c == 0xE3) ? 2 : 0;
+}
+
+/* The end of the syllable starting at s: the first separator after it (the
+ * same as stepping with separator(), with one table look-up per byte). */
+static inline const unsigned char *syllable_end(const unsigned char *s, const unsigned char *end)
+{
+	while (s < end) {
+		unsigned k = byte_cls[*s];
+
+		if (k && (k == 1 || separator(s, end)))
+			break;
+		s++;
+	}
+	return s;
+}
+
 static int cmp_u32(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
@@ -186,11 +258,13 @@ int64_t sach__minhash_sign_set(sach_minhash *mh, const char *folded, size_t len,
 	unsigned n = mh->n;
 	int rc;
 
+	pthread_once(&byte_cls_once, byte_cls_init);
 	for (i = 0; i < mh->kv; i++) {
 		u32v all = { 0 };
 
 		mh->acc[i] = all - 1u; /* every lane UINT32_MAX */
 	}
+	mh->nbatch = 0;
 	while (s < end) {
 		const unsigned char *t;
 		size_t sep = separator(s, end);
@@ -200,8 +274,7 @@ int64_t sach__minhash_sign_set(sach_minhash *mh, const char *folded, size_t len,
 			continue;
 		}
 		t = s;
-		while (s < end && separator(s, end) == 0)
-			s++;
+		s = syllable_end(s + 1, end);
 		if (tokens < n) {
 			mh->window[tokens] = XXH3_64bits(t, (size_t)(s - t));
 		} else {
@@ -211,7 +284,11 @@ int64_t sach__minhash_sign_set(sach_minhash *mh, const char *folded, size_t len,
 		tokens++;
 		if (tokens >= n) {
 			h = XXH3_64bits(mh->window, n * sizeof(uint64_t));
-			mh->update(mh, h);
+			mh->batch[mh->nbatch++] = h;
+			if (mh->nbatch == BATCH) {
+				mh->update(mh, mh->batch, mh->nbatch);
+				mh->nbatch = 0;
+			}
 			shingles++;
 			if (set && (rc = push_set(mh, &nset, h)) < 0)
 				return rc;
@@ -219,10 +296,14 @@ int64_t sach__minhash_sign_set(sach_minhash *mh, const char *folded, size_t len,
 	}
 	if (tokens > 0 && tokens < n) {
 		h = XXH3_64bits(mh->window, (size_t)tokens * sizeof(uint64_t));
-		mh->update(mh, h);
+		mh->batch[mh->nbatch++] = h;
 		shingles++;
 		if (set && (rc = push_set(mh, &nset, h)) < 0)
 			return rc;
+	}
+	if (mh->nbatch) {
+		mh->update(mh, mh->batch, mh->nbatch);
+		mh->nbatch = 0;
 	}
 	memcpy(sig, mh->acc, mh->k * sizeof(uint32_t));
 	if (set && nset) {

@@ -17,6 +17,7 @@ struct sach_filter {
 	sach_filter_extra x;
 	sach_buf clean;
 	sach_filter_stats *stats;
+	bool all_signals;      /* compute every signal, not only the rules' */
 	bool fails[SACH__FILTER_MAX_RULES];
 	uint64_t removed[SACH__CLEAN_REASONS];
 };
@@ -70,6 +71,11 @@ sach_filter_rules *sach_filter_get_rules(sach_filter *f)
 sach_signals_ctx *sach_filter_signals_ctx(sach_filter *f)
 {
 	return f->sig;
+}
+
+void sach_filter_set_all_signals(sach_filter *f, bool all)
+{
+	f->all_signals = all;
 }
 
 sach_filter_stats *sach_filter_get_stats(sach_filter *f)
@@ -169,16 +175,19 @@ static int clean_lines(sach_filter *f, const char *text, uint64_t *removed)
 int sach_filter_process_text(sach_filter *f, const char *text, size_t len,
 			     sach_filter_result *out, const char **clean_text, size_t *clean_len)
 {
-	uint64_t removed = 0;
+	uint64_t removed = 0, groups;
 	int rc;
 
+	/* Per document, because the rules may change before the first one;
+	 * a few dozen ORs. */
+	groups = f->all_signals ? SACH_SIG_ALL : sach__filter_groups_needed(&f->rules);
 	memset(out, 0, sizeof(*out));
 	memset(f->removed, 0, sizeof(f->removed));
 	if (clean_text)
 		*clean_text = NULL;
 	if (clean_len)
 		*clean_len = 0;
-	if ((rc = sach_signals_compute(f->sig, text, len, &f->s)) < 0)
+	if ((rc = sach_signals_compute_mask(f->sig, text, len, groups, &f->s)) < 0)
 		return rc;
 	if (f->rules.clean.enabled) {
 		if ((rc = clean_lines(f, text, &removed)) < 0)
@@ -186,7 +195,8 @@ int sach_filter_process_text(sach_filter *f, const char *text, size_t len,
 		/* The rules judge the text that will be written, so the signals
 		 * are computed again, once, on the cleaned text. */
 		if (removed) {
-			if ((rc = sach_signals_compute(f->sig, f->clean.ptr, f->clean.len, &f->s)) < 0)
+			if ((rc = sach_signals_compute_mask(f->sig, f->clean.ptr, f->clean.len, groups,
+							     &f->s)) < 0)
 				return rc;
 			if (clean_text)
 				*clean_text = f->clean.ptr;
@@ -194,6 +204,8 @@ int sach_filter_process_text(sach_filter *f, const char *text, size_t len,
 				*clean_len = f->clean.len;
 		}
 	}
+	if ((rc = sach__filter_check_signals(&f->rules, &f->s)) < 0)
+		return rc;
 	count_extra(f);
 	f->x.lines_removed = removed;
 	sach_filter_rules_evaluate(&f->rules, &f->s, &f->x, &out->verdict, f->fails);

@@ -39,8 +39,19 @@ struct sach_filter_rules {
 /* The built-in defaults (the values of configs/filter-vi.yaml). */
 void sach__filter_rules_defaults(struct sach_filter_rules *r);
 
-/* Value of rule i's signal. */
+/* Value of rule i's signal; NaN when its group was not computed. */
 double sach__filter_rule_value(size_t i, const sach_signals *s, const sach_filter_extra *x);
+
+/* The SACH_SIG_* group rule i's signal belongs to (SACH_SIG_SIZE for the
+ * extras, which the per-line facts always give). */
+uint64_t sach__filter_rule_group(size_t i);
+
+/* The signal groups the enabled rules and line cleaning of `r` read. */
+uint64_t sach__filter_groups_needed(const struct sach_filter_rules *r);
+
+/* SACH_OK, or an internal error (SACH_ERROR) when an enabled rule reads a
+ * signal that `s` does not hold: the filter asked for too few groups. */
+int sach__filter_check_signals(const struct sach_filter_rules *r, const sach_signals *s);
 
 /* Reasons line cleaning removes a line for, in the order they are checked. */
 enum {

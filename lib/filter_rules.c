@@ -10,7 +10,11 @@
  */
 #include "filter_internal.h"
 
+#include "error_internal.h"
+#include "sach/error.h"
+
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -106,12 +110,76 @@ void sach__filter_rules_defaults(struct sach_filter_rules *r)
 	}
 }
 
+/* Each rule's signal group, looked up by name once per process. */
+static uint64_t rule_group[SACH__FILTER_MAX_RULES];
+static pthread_once_t rule_group_once = PTHREAD_ONCE_INIT;
+
+static void rule_group_build(void)
+{
+	const sach_signal_desc *desc;
+	size_t n, i, k;
+
+	desc = sach_signals_describe(&n);
+	for (i = 0; i < sach__filter_rule_count; i++) {
+		/* Extras come from the per-line facts, always computed; a
+		 * name not found falls back to all groups, which is safe. */
+		rule_group[i] = sach__filter_rule_defs[i].kind == SACH__FV_EXTRA ? SACH_SIG_SIZE
+										  : SACH_SIG_ALL;
+		if (sach__filter_rule_defs[i].kind == SACH__FV_EXTRA)
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(desc[k].name, sach__filter_rule_defs[i].signal) == 0)
+				rule_group[i] = sach_signals_group(k);
+	}
+}
+
+uint64_t sach__filter_rule_group(size_t i)
+{
+	pthread_once(&rule_group_once, rule_group_build);
+	return i < sach__filter_rule_count ? rule_group[i] : 0;
+}
+
+uint64_t sach__filter_groups_needed(const struct sach_filter_rules *r)
+{
+	uint64_t g = SACH_SIG_SIZE;
+	size_t i;
+
+	if (r->mode == SACH_FILTER_TAG)
+		return SACH_SIG_ALL;
+	for (i = 0; i < sach__filter_rule_count; i++)
+		if (r->enabled[i])
+			g |= sach__filter_rule_group(i);
+	/* Line cleaning reads the per-line facts; the word-list flags among
+	 * them need the word lists. */
+	if (r->clean.enabled && (r->clean.boilerplate || r->clean.policy))
+		g |= SACH_SIG_WORDLISTS;
+	return g;
+}
+
+int sach__filter_check_signals(const struct sach_filter_rules *r, const sach_signals *s)
+{
+	size_t i;
+
+	if (!s->skipped)
+		return SACH_OK;
+	for (i = 0; i < sach__filter_rule_count; i++)
+		if (r->enabled[i] && (s->skipped & sach__filter_rule_group(i)))
+			return sach__error_set(SACH_ERROR, "internal error: rule %s reads signal %s, "
+					       "which was not computed",
+					       sach__filter_rule_defs[i].name,
+					       sach__filter_rule_defs[i].signal);
+	return SACH_OK;
+}
+
 double sach__filter_rule_value(size_t i, const sach_signals *s, const sach_filter_extra *x)
 {
 	static const sach_filter_extra zero;
 	const sach__filter_rule_def *d = &sach__filter_rule_defs[i];
 	uint64_t u;
 	double v;
+
+	if (s->skipped && (s->skipped & sach__filter_rule_group(i)))
+		return NAN;
 
 	switch (d->kind) {
 	case SACH__FV_DOUBLE:

@@ -28,6 +28,7 @@ const char *const sach__clean_reason_names[SACH__CLEAN_REASONS] = {
 
 struct dist {
 	uint64_t n, nan;
+	uint64_t skipped;       /* documents whose signal was not computed */
 	double min, max, sum;
 };
 
@@ -36,6 +37,7 @@ struct sach_filter_stats {
 	uint64_t docs, failed, docs_cleaned;
 	uint64_t first[SACH__FILTER_MAX_RULES];
 	uint64_t fails[SACH__FILTER_MAX_RULES];
+	uint64_t rule_skipped[SACH__FILTER_MAX_RULES]; /* signal not computed */
 	uint64_t removed[SACH__CLEAN_REASONS];
 	const sach_signal_desc *desc;
 	size_t nsignals;        /* sach_signals_describe(), not the extras */
@@ -136,14 +138,25 @@ void sach__filter_stats_add(sach_filter_stats *st, const sach_signals *s,
 		st->failed++;
 		st->first[v->rule]++;
 	}
-	for (i = 0; i < sach__filter_rule_count; i++)
-		st->fails[i] += fails[i];
+	/* A signal that was not computed (drop mode computes only what the
+	 * enabled rules read) is counted as such, never as a value or a
+	 * failure. */
+	for (i = 0; i < sach__filter_rule_count; i++) {
+		if (s->skipped && (s->skipped & sach__filter_rule_group(i)))
+			st->rule_skipped[i]++;
+		else
+			st->fails[i] += fails[i];
+	}
 	if (x->lines_removed)
 		st->docs_cleaned++;
 	for (i = 0; i < SACH__CLEAN_REASONS; i++)
 		st->removed[i] += removed_by_reason[i];
-	for (i = 0; i < st->nsignals; i++)
-		add_value(st, i, sach_signals_value(s, i));
+	for (i = 0; i < st->nsignals; i++) {
+		if (s->skipped && (s->skipped & sach_signals_group(i)))
+			st->dist[i].skipped++;
+		else
+			add_value(st, i, sach_signals_value(s, i));
+	}
 	for (i = 0; i < SACH_FILTER_EXTRA_COUNT; i++)
 		add_value(st, st->nsignals + i, (double)xv[i]);
 }
@@ -163,6 +176,7 @@ int sach_filter_stats_merge(sach_filter_stats *into, const sach_filter_stats *fr
 	for (i = 0; i < SACH__FILTER_MAX_RULES; i++) {
 		into->first[i] += from->first[i];
 		into->fails[i] += from->fails[i];
+		into->rule_skipped[i] += from->rule_skipped[i];
 	}
 	for (i = 0; i < SACH__CLEAN_REASONS; i++)
 		into->removed[i] += from->removed[i];
@@ -178,6 +192,7 @@ int sach_filter_stats_merge(sach_filter_stats *into, const sach_filter_stats *fr
 		}
 		a->n += b->n;
 		a->nan += b->nan;
+		a->skipped += b->skipped;
 		a->sum += b->sum;
 	}
 	for (i = 0; i < into->ndist * NBINS; i++)
@@ -256,6 +271,9 @@ static json_object *report_object(const sach_filter_stats *st)
 		json_object_object_add(r, "enabled", json_object_new_boolean(st->rules.enabled[i]));
 		json_object_object_add(r, "first_failing", json_object_new_int64((int64_t)st->first[i]));
 		json_object_object_add(r, "failing", json_object_new_int64((int64_t)st->fails[i]));
+		if (st->rule_skipped[i])
+			json_object_object_add(r, "not_computed",
+					       json_object_new_int64((int64_t)st->rule_skipped[i]));
 		json_object_array_add(rules, r);
 	}
 	json_object_object_add(o, "rules", rules);
@@ -276,6 +294,9 @@ static json_object *report_object(const sach_filter_stats *st)
 		json_object_object_add(s, "count", json_object_new_int64((int64_t)d->n));
 		if (d->nan)
 			json_object_object_add(s, "nan", json_object_new_int64((int64_t)d->nan));
+		if (d->skipped)
+			json_object_object_add(s, "not_computed",
+					       json_object_new_int64((int64_t)d->skipped));
 		if (d->n) {
 			json_object_object_add(s, "min", num(d->min));
 			json_object_object_add(s, "mean", num(d->sum / (double)d->n));

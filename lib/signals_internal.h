@@ -84,6 +84,10 @@ typedef struct sach__word {
 	uint32_t hashes;     /* '#' characters */
 	uint32_t ellipses;   /* "..." (non-overlapping) and U+2026 */
 	uint32_t moji;       /* characters in mojibake patterns */
+	uint8_t lx_full;     /* the word's own lexicon entry (sach__lex_entry
+			      * full, anchored, prefix; 0 when it has none), */
+	uint8_t lx_anchored; /* filled by signals.c, which caches them with */
+	uint8_t lx_prefix;   /* the rest (sach__word_analyse leaves 0) */
 } sach__word;
 
 /*
@@ -251,6 +255,18 @@ static inline size_t sach__ct_add(sach__count_table *t, uint64_t key)
 	}
 }
 
+/* Asks for `key`'s first slot ahead of sach__ct_add(): on large documents
+ * the tables outgrow the cache, and overlapping the misses is the cure. */
+static inline void sach__ct_prefetch(const sach__count_table *t, uint64_t key)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&t->slots[(size_t)key & t->mask], 1);
+#else
+	(void)t;
+	(void)key;
+#endif
+}
+
 static inline uint32_t sach__ct_count(const sach__count_table *t, size_t slot)
 {
 	return (uint32_t)t->slots[slot];
@@ -259,22 +275,27 @@ static inline uint32_t sach__ct_count(const sach__count_table *t, size_t slot)
 /* Per-syllable scratch arrays of the n-gram signals (owned by the
  * context, grown as needed). */
 typedef struct sach__ngram_scratch {
-	uint32_t *slot;   /* table slot of the position's n-gram */
-	uint8_t *ok;      /* bit 0: its 2-gram repeats, 1: 3-gram, 2: 5-gram */
+	uint32_t *slot;   /* table slot of each listed position's n-gram */
+	uint64_t *key;    /* key of each position's current n-gram */
+	uint32_t *pos;    /* the positions still looked at */
 	size_t cap;
 } sach__ngram_scratch;
 
 /* Syllable n-gram repetition over `n` syllables with keys `keys` and code
- * points `chars`; fills top_ngram_char_share and dup_ngram_char_share
- * (divided by `total_chars`). 0 or SACH_ENOMEM. */
+ * points `chars`; fills top_ngram_char_share and, if `dup`,
+ * dup_ngram_char_share (divided by `total_chars`). 0 or SACH_ENOMEM. */
 int sach__ngram_signals(sach__count_table *t, sach__ngram_scratch *sc, const uint64_t *keys,
-			const uint32_t *chars, size_t n, uint64_t total_chars,
+			const uint32_t *chars, size_t n, uint64_t total_chars, int dup,
 			sach_signals *out);
 
-/* Character 10-gram repetition of `text` (see sach_signals.char_repetition).
- * 0 or SACH_ENOMEM. */
+/* Character 10-gram repetition of `text` of `total_chars` code points (see
+ * sach_signals.char_repetition). 0 or SACH_ENOMEM. */
 int sach__char_repetition(sach__count_table *t, const char *text, size_t len,
-			  double *out);
+			  uint64_t total_chars, double *out);
+
+/* Sets the signals of the groups in `skipped` to their "not computed"
+ * values (signals_names.c). */
+void sach__signals_mark_skipped(sach_signals *s, uint64_t skipped);
 
 /* Vietnamese phone numbers in one line (VIETNAMESE.md 5.1). */
 uint64_t sach__count_phones(const char *s, size_t len);

@@ -56,10 +56,30 @@ void sach__ct_free(sach__count_table *t)
 /* ------------------------------------------------------------------ */
 /* Syllable n-grams                                                    */
 
-/* The key of the k syllables from position i: XXH3 of their keys. */
-static inline uint64_t ng_key(const uint64_t *keys, size_t i, size_t k)
+/*
+ * N-gram keys are built one syllable at a time: the key of the k-gram at i
+ * is XXH3 of the key of the (k-1)-gram at i (as the seed) and the key of
+ * syllable i+k-1, so each position's key is extended in place (sc->key)
+ * from one n to the next, at the cost of one 8-byte hash per position and
+ * n, whatever n is.
+ */
+static inline uint64_t ng_extend(uint64_t prev, uint64_t next)
 {
-	return XXH3_64bits(keys + i, k * sizeof(*keys));
+	unsigned char b[8];
+
+	/* Little-endian bytes, so keys are the same on every machine. On a
+	 * little-endian host that is the value's own bytes: one 8-byte store
+	 * the hash's loads can forward from, where eight byte stores made
+	 * every key wait on a store-forwarding stall (a fifth of ng_count). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(b, &next, sizeof(b));
+#else
+	int j;
+
+	for (j = 0; j < 8; j++)
+		b[j] = (unsigned char)(next >> (8 * j));
+#endif
+	return XXH3_64bits_withSeed(b, sizeof(b), prev);
 }
 
 /* Characters of the k syllables from i, with the k-1 spaces between. */
@@ -73,90 +93,105 @@ static inline uint64_t ng_len(const uint32_t *chars, size_t i, size_t k)
 	return len;
 }
 
-#define NG_OK2 0x01u /* the 2-gram at this position occurs more than once */
-#define NG_OK3 0x02u
-#define NG_OK5 0x04u
+/* How far ahead table slots are prefetched, in positions. */
+#define NG_AHEAD 8
 
 /*
- * The most frequent k-gram (k = 2, 3, 4) if it occurs more than once: its
- * count times its length; ties go to the one that occurs first, as in
- * datatrove (Counter.most_common). Positions whose (k-1)-gram occurs once
- * are skipped (mask `need`): their k-gram occurs once too. Sets bit `ok`
- * at positions whose k-gram repeats.
+ * Counts the k-grams (k >= 2) at the `*m` positions pos[] (ascending),
+ * extending their keys from the (k-1)-grams, and keeps in pos[] (in place,
+ * still ascending) only those whose k-gram occurs more than once: the
+ * next n looks at no other, since a k-gram that occurs once makes every
+ * longer n-gram starting there occur once too, and leaving those out
+ * changes no other count. Lists rather than per-position flags keep the
+ * loops free of unpredictable branches. With `covered`, also the most
+ * frequent k-gram if it occurs more than once: its count times its
+ * length; ties go to the one that occurs first, as in datatrove
+ * (Counter.most_common).
  */
-static int ng_top(sach__count_table *t, sach__ngram_scratch *sc, const uint64_t *keys,
-		  const uint32_t *chars, size_t n, size_t k, unsigned need, unsigned ok,
-		  uint64_t *covered)
+static int ng_count(sach__count_table *t, sach__ngram_scratch *sc, const uint64_t *keys,
+		    const uint32_t *chars, size_t n, size_t k, size_t *m, uint64_t *covered)
 {
-	uint32_t best = 1;
-	size_t i, items = 0, first = 0;
+	uint32_t best = 1, *pos = sc->pos;
+	size_t j, r = 0, first = 0, cnt = *m;
 	int rc;
 
-	for (i = 0; i + k <= n; i++)
-		items += !need || (sc->ok[i] & need);
-	rc = sach__ct_reset(t, items);
+	while (cnt && pos[cnt - 1] + k > n)
+		cnt--;
+	rc = sach__ct_reset(t, cnt);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i + k <= n; i++)
-		if (!need || (sc->ok[i] & need))
-			sc->slot[i] = (uint32_t)sach__ct_add(t, ng_key(keys, i, k));
-	for (i = 0; i + k <= n; i++) {
-		uint32_t c;
+	for (j = 0; j < cnt; j++)
+		sc->key[pos[j]] = ng_extend(sc->key[pos[j]], keys[pos[j] + k - 1]);
+	for (j = 0; j < cnt; j++) {
+		if (j + NG_AHEAD < cnt)
+			sach__ct_prefetch(t, sc->key[pos[j + NG_AHEAD]]);
+		sc->slot[j] = (uint32_t)sach__ct_add(t, sc->key[pos[j]]);
+	}
+	for (j = 0; j < cnt; j++) {
+		uint32_t c = sach__ct_count(t, sc->slot[j]);
+		uint32_t i = pos[j];
 
-		if (need && !(sc->ok[i] & need))
-			continue;
-		c = sach__ct_count(t, sc->slot[i]);
-		if (c > 1)
-			sc->ok[i] |= (uint8_t)ok;
 		if (c > best) {
 			best = c;
 			first = i;
 		}
+		pos[r] = i;
+		r += c > 1;
 	}
-	*covered = best > 1 ? (uint64_t)best * ng_len(chars, first, k) : 0;
+	if (covered)
+		*covered = best > 1 ? (uint64_t)best * ng_len(chars, first, k) : 0;
+	*m = r;
 	return SACH_OK;
 }
 
 /*
  * Gopher repetition, as datatrove computes it but over syllables:
- *  - top n-gram (n = 2, 3, 4): see ng_top();
- *  - duplicate n-grams (n = 5 .. 10): a left-to-right scan that adds an
- *    n-gram's length each time it repeats one seen before and then jumps
- *    past it (so the first occurrence is not counted and overlapping
- *    repeats are not counted twice); n-grams jumped over are not
- *    remembered. A position whose 5-gram occurs once in the document can
- *    neither repeat nor be repeated, so only the others are looked at.
+ *  - top n-gram (n = 2, 3, 4): see ng_count();
+ *  - duplicate n-grams (n = 5 .. 10), when `dup`: a left-to-right scan
+ *    that adds an n-gram's length each time it repeats one seen before and
+ *    then jumps past it (so the first occurrence is not counted and
+ *    overlapping repeats are not counted twice); n-grams jumped over are
+ *    not remembered. A position whose 5-gram occurs once in the document
+ *    can neither repeat nor be repeated, so only the others are looked at.
  * Both are divided by the characters of the whole text.
  */
 int sach__ngram_signals(sach__count_table *t, sach__ngram_scratch *sc, const uint64_t *keys,
-			const uint32_t *chars, size_t n, uint64_t total_chars,
+			const uint32_t *chars, size_t n, uint64_t total_chars, int dup,
 			sach_signals *out)
 {
-	uint64_t covered[3] = { 0, 0, 0 }, dup;
-	size_t i, k, items;
+	uint64_t covered[3] = { 0, 0, 0 }, d;
+	size_t i, j, k, m;
 	int rc;
 
 	if (n < 2 || !total_chars)
 		return SACH_OK;
 	if (n > sc->cap) {
 		uint32_t *slot = realloc(sc->slot, n * sizeof(*slot));
-		uint8_t *ok;
+		uint64_t *key;
+		uint32_t *pos;
 
 		if (!slot)
 			return sach__error_nomem();
 		sc->slot = slot;
-		ok = realloc(sc->ok, n);
-		if (!ok)
+		key = realloc(sc->key, n * sizeof(*key));
+		if (!key)
 			return sach__error_nomem();
-		sc->ok = ok;
+		sc->key = key;
+		pos = realloc(sc->pos, n * sizeof(*pos));
+		if (!pos)
+			return sach__error_nomem();
+		sc->pos = pos;
 		sc->cap = n;
 	}
-	memset(sc->ok, 0, n);
-	rc = ng_top(t, sc, keys, chars, n, 2, 0, NG_OK2, &covered[0]);
+	memcpy(sc->key, keys, n * sizeof(*keys));
+	for (i = 0; i < n; i++)
+		sc->pos[i] = (uint32_t)i;
+	m = n;
+	rc = ng_count(t, sc, keys, chars, n, 2, &m, &covered[0]);
 	if (rc == SACH_OK)
-		rc = ng_top(t, sc, keys, chars, n, 3, NG_OK2, NG_OK3, &covered[1]);
+		rc = ng_count(t, sc, keys, chars, n, 3, &m, &covered[1]);
 	if (rc == SACH_OK)
-		rc = ng_top(t, sc, keys, chars, n, 4, NG_OK3, 0, &covered[2]);
+		rc = ng_count(t, sc, keys, chars, n, 4, &m, &covered[2]);
 	if (rc < 0)
 		return rc;
 	for (k = 0; k < 3; k++) {
@@ -164,40 +199,43 @@ int sach__ngram_signals(sach__count_table *t, sach__ngram_scratch *sc, const uin
 
 		out->top_ngram_char_share[k] = v > 1.0 ? 1.0 : v;
 	}
-	if (n < 5)
+	if (n < 5 || !dup)
 		return SACH_OK;
 
-	/* Which 5-grams repeat. */
-	rc = sach__ct_reset(t, n - 4);
+	/* Which 5-grams repeat (only where the 4-gram does). */
+	rc = ng_count(t, sc, keys, chars, n, 5, &m, NULL);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i + 5 <= n; i++)
-		sc->slot[i] = (uint32_t)sach__ct_add(t, ng_key(keys, i, 5));
-	items = 0;
-	for (i = 0; i + 5 <= n; i++)
-		if (sach__ct_count(t, sc->slot[i]) > 1) {
-			sc->ok[i] |= NG_OK5;
-			items++;
-		}
 	for (k = 5; k <= 10; k++) {
-		size_t next_free = 0;
+		size_t next_free = 0, items = m;
 
-		dup = 0;
+		d = 0;
+		while (m && sc->pos[m - 1] + k > n)
+			m--;
 		if (items) {
 			rc = sach__ct_reset(t, items);
 			if (rc < 0)
 				return rc;
-			for (i = 0; i + k <= n; i++) {
-				if (i < next_free || !(sc->ok[i] & NG_OK5))
+			/* Every candidate's key is extended, jumped over or
+			 * not: the next n needs it. */
+			if (k > 5)
+				for (j = 0; j < m; j++)
+					sc->key[sc->pos[j]] = ng_extend(sc->key[sc->pos[j]],
+									keys[sc->pos[j] + k - 1]);
+			for (j = 0; j < m; j++) {
+				i = sc->pos[j];
+				if (j + NG_AHEAD < m)
+					sach__ct_prefetch(t, sc->key[sc->pos[j + NG_AHEAD]]);
+				if (i < next_free)
 					continue;
-				if (sach__ct_count(t, sach__ct_add(t, ng_key(keys, i, k))) > 1) {
-					dup += ng_len(chars, i, k);
+				if (sach__ct_count(t, sach__ct_add(t, sc->key[i])) > 1) {
+					d += ng_len(chars, i, k);
 					next_free = i + k;
 				}
 			}
 		}
-		out->dup_ngram_char_share[k - 5] = dup >= total_chars ? 1.0 :
-			(double)dup / (double)total_chars;
+		out->dup_ngram_char_share[k - 5] = d >= total_chars ? 1.0 :
+			(double)d / (double)total_chars;
 	}
 	return SACH_OK;
 }
@@ -209,6 +247,23 @@ int sach__ngram_signals(sach__count_table *t, sach__ngram_scratch *sc, const uin
 #define CR_EXACT_CHARS 4096
 #define CR_SAMPLE_MASK 3u /* keep the 10-grams whose key has these bits 0 */
 
+#define CR_BATCH 16
+
+/* Counts the 10-grams `keys`: a 10-gram seen c times in all adds 2 at its
+ * second occurrence and 1 at each later one, c in all. */
+static void cr_flush(sach__count_table *t, const uint64_t *keys, size_t n, uint64_t *grams,
+		     uint64_t *repeated)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		uint32_t c = sach__ct_count(t, sach__ct_add(t, keys[j]));
+
+		*repeated += c == 2 ? 2 : c > 2;
+	}
+	*grams += n;
+}
+
 /*
  * Share of the character 10-grams (code points, spaces and line breaks
  * included) that occur more than once in the text, every occurrence
@@ -218,16 +273,15 @@ int sach__ngram_signals(sach__count_table *t, sach__ngram_scratch *sc, const uin
  * chosen by content, so every occurrence of a sampled 10-gram is in it and
  * the share stays an unbiased estimate, at a quarter of the table work.
  */
-int sach__char_repetition(sach__count_table *t, const char *text, size_t len, double *out)
+int sach__char_repetition(sach__count_table *t, const char *text, size_t len,
+			  uint64_t total_chars, double *out)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t ring[10], i = 0, chars = 0;
-	uint64_t grams = 0, repeated = 0, mask;
+	size_t ring[10], i = 0, chars = (size_t)total_chars, npend;
+	uint64_t grams = 0, repeated = 0, mask, pend[CR_BATCH];
 	int rc;
 
 	*out = 0.0;
-	for (i = 0; i < len; i++)
-		chars += (s[i] & 0xC0) != 0x80;
 	if (chars < 10)
 		return SACH_OK;
 	mask = chars > CR_EXACT_CHARS ? CR_SAMPLE_MASK : 0;
@@ -236,6 +290,7 @@ again:
 	if (rc < 0)
 		return rc;
 	grams = repeated = 0;
+	npend = 0;
 	for (i = 0, chars = 0; i < len;) {
 		size_t start = i;
 
@@ -247,15 +302,20 @@ again:
 		if (chars >= 10) {
 			size_t from = ring[chars % 10]; /* the oldest of the ten */
 			uint64_t key = XXH3_64bits(s + from, i - from);
-			uint32_t c;
 
 			if ((key >> 40) & mask)
 				continue;
-			c = sach__ct_count(t, sach__ct_add(t, key));
-			grams++;
-			repeated += c == 2 ? 2 : c > 2;
+			/* Counted a batch at a time, each slot prefetched
+			 * first; the sum below does not depend on the order. */
+			sach__ct_prefetch(t, key);
+			pend[npend++] = key;
+			if (npend == CR_BATCH) {
+				cr_flush(t, pend, npend, &grams, &repeated);
+				npend = 0;
+			}
 		}
 	}
+	cr_flush(t, pend, npend, &grams, &repeated);
 	if (mask && grams * 16 < chars) {
 		/* The sample missed most of a text made of few distinct
 		 * 10-grams (one letter repeated): count them all. */

@@ -1443,6 +1443,9 @@ static inline uint64_t mark_suspects64(const unsigned char *p)
  * Offset of the next letter with a tone mark at or after i whose token may
  * change under `style` (see mark_unchanged(); lo as there), or len.
  */
+/* Below this many bytes next_suspect() walks mark by mark. */
+#define SUSPECT_SCALAR_BELOW 24
+
 static size_t next_suspect(const unsigned char *s, size_t len, size_t i,
 			   size_t lo, sach_tone_style style)
 {
@@ -1450,7 +1453,9 @@ static size_t next_suspect(const unsigned char *s, size_t len, size_t i,
 	unsigned mcls = 0;
 
 #if defined(__SSE2__) && defined(__GNUC__)
-	while (i < len) {
+	/* A short text (a word, a line of a word list) is cheaper to walk
+	 * mark by mark than to pad into a 96-byte block. */
+	while (i < len && len - i >= SUSPECT_SCALAR_BELOW) {
 		uint64_t mask;
 		size_t res;
 

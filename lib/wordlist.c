@@ -215,11 +215,18 @@ uint64_t sach__ngram_key(uint64_t prev, uint64_t next)
 {
 	unsigned char b[8];
 	uint64_t k;
+
+	/* Little-endian bytes, so keys are the same on every machine (on a
+	 * little-endian host the value's own bytes, stored at once: byte
+	 * stores would stall the hash's wider loads). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(b, &next, sizeof(b));
+#else
 	int i;
 
-	/* Little-endian bytes, so keys are the same on every machine. */
 	for (i = 0; i < 8; i++)
 		b[i] = (unsigned char)(next >> (8 * i));
+#endif
 	k = XXH3_64bits_withSeed(b, sizeof(b), prev);
 	return k ? k : 1;
 }
@@ -263,22 +270,39 @@ int sach__word_fold(const char *tok, size_t len, sach_buf *out, size_t *start, s
 	return sach_viet_fold_key(tok + a, b - a, out);
 }
 
-/* Appends `folded` with every run of ASCII digits written "%d". */
-static int wl_pattern(const char *folded, size_t len, sach_buf *out)
+/* Appends to `buf` its own first `len` bytes (a folded word) with every run
+ * of ASCII digits written "%d". The source is inside the buffer being
+ * appended to, so the worst case (every byte a one-digit run, 2 bytes out
+ * per byte in) is reserved first: an append that reallocated would free
+ * the bytes still to be read. */
+static int wl_pattern(sach_buf *buf, size_t len)
 {
-	size_t i = 0;
-	int rc = SACH_OK;
+	size_t i = 0, o;
+	const char *folded;
+	char *out;
+	int rc;
 
-	while (i < len && rc == SACH_OK) {
+	if (len > SIZE_MAX / 2)
+		return sach__error_nomem();
+	rc = sach_buf_reserve(buf, 2 * len);
+	if (rc < 0)
+		return rc;
+	folded = buf->ptr;
+	out = buf->ptr + buf->len;
+	o = 0;
+	while (i < len) {
 		if (wl_is_digit((unsigned char)folded[i])) {
 			while (i < len && wl_is_digit((unsigned char)folded[i]))
 				i++;
-			rc = sach_buf_append(out, "%d", 2);
+			out[o++] = '%';
+			out[o++] = 'd';
 		} else {
-			rc = sach_buf_append(out, folded + i++, 1);
+			out[o++] = folded[i++];
 		}
 	}
-	return rc;
+	buf->len += o;
+	buf->ptr[buf->len] = '\0';
+	return SACH_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -299,13 +323,28 @@ static int wl_contains_ci(const unsigned char *s, size_t len, const char *needle
 	return 0;
 }
 
+/* Does s[0..len) contain "://"? memchr for the ':' and a look at the two
+ * bytes after it: on words of a few bytes, memmem's set-up cost more than
+ * the search. */
+static int wl_has_scheme(const unsigned char *s, size_t len)
+{
+	const unsigned char *p = s, *end = s + len;
+
+	while (end - p >= 3 && (p = memchr(p, ':', (size_t)(end - p - 2))) != NULL) {
+		if (p[1] == '/' && p[2] == '/')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /* URL: a scheme ("://") or a word starting "www.". E-mail: an '@' with a
  * letter or digit before it and a dot followed by a letter after it. */
 static void wl_url_email(const unsigned char *s, size_t len, size_t a, size_t b, uint32_t *flags)
 {
 	const unsigned char *at;
 
-	if (len >= 4 && (memmem(s, len, "://", 3) != NULL ||
+	if (len >= 4 && (wl_has_scheme(s, len) ||
 			 (b - a >= 4 && wl_contains_ci(s + a, 4, "www."))))
 		*flags |= SACH__W_URL;
 	at = memchr(s + a, '@', b - a);
@@ -461,7 +500,7 @@ int sach__word_analyse(const sach__lexicon *lx, const char *tok, size_t len,
 	if (f.digit) {
 		size_t at = scratch->len;
 
-		rc = wl_pattern(scratch->ptr, at, scratch);
+		rc = wl_pattern(scratch, at);
 		if (rc < 0)
 			return rc;
 		w->pattern = sach__word_key(scratch->ptr + at, scratch->len - at);
@@ -636,7 +675,7 @@ static int lex_add_entry(sach__lexicon *lx, unsigned bit, int anchored, const ch
 		if (pattern) {
 			size_t at = tmp->len;
 
-			rc = wl_pattern(tmp->ptr, at, tmp);
+			rc = wl_pattern(tmp, at);
 			if (rc < 0)
 				return rc;
 			keys[nw] = sach__word_key(tmp->ptr + at, tmp->len - at);

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,10 +44,14 @@ struct dedupe {
 	int cur;                     /* input whose part is open (one-shot) */
 	uint64_t last_line;
 	sach_dedupe_apply_stats as;  /* over all parts */
-	/* one pass, exact only */
+	/* exact only */
 	sach_dedupe_exact_set *xs;
+	sach_dedupe_prekey_set *ps;  /* two passes: the first pass's groups */
+	uint64_t ord;                /* two passes: ordinal of the next document */
+	bool one_pass;               /* --exact-one-pass */
 	sach_buf xfold;
 	bool over_budget;
+	unsigned threads;            /* --threads (0: online CPUs) */
 };
 
 static void help(void)
@@ -98,6 +103,14 @@ static void help(void)
 	       "      --min-words N        drop a document left with fewer words after line\n"
 	       "                           removal (default 5)\n"
 	       "\n"
+	       "Speed:\n"
+	       "      --threads N          threads that compute keys (sign, one-shot; default:\n"
+	       "                           the online CPUs; 1 = no worker threads); the output\n"
+	       "                           is the same bytes for every N\n"
+	       "      --exact-one-pass     exact only: compute every fold key in one read\n"
+	       "                           (default: a cheap pre-key pass first, then fold\n"
+	       "                           keys only for documents that share a pre-key)\n"
+	       "\n"
 	       "%s"
 	       "\n"
 	       "Exit status: 0 success; 1 data or I/O failure (also a corrupt signature,\n"
@@ -109,7 +122,8 @@ static void help(void)
 enum {
 	OPT_NO_EXACT = 1, OPT_NO_NEAR, OPT_NO_LINES, OPT_PARAGRAPHS, OPT_SKELETON, OPT_SHINGLE,
 	OPT_BANDS, OPT_ROWS, OPT_JACCARD, OPT_SEED, OPT_PART, OPT_MEM, OPT_LINE_MIN, OPT_CLUSTER_INFO,
-	OPT_INDEX, OPT_UPDATE_INDEX, OPT_TMP_DIR, OPT_DROP_LIST, OPT_MIN_WORDS
+	OPT_INDEX, OPT_UPDATE_INDEX, OPT_TMP_DIR, OPT_DROP_LIST, OPT_MIN_WORDS, OPT_THREADS,
+	OPT_ONE_PASS
 };
 
 static const struct option own_options[] = {
@@ -132,6 +146,8 @@ static const struct option own_options[] = {
 	{ "tmp-dir", required_argument, NULL, OPT_TMP_DIR },
 	{ "drop-list", required_argument, NULL, OPT_DROP_LIST },
 	{ "min-words", required_argument, NULL, OPT_MIN_WORDS },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "exact-one-pass", no_argument, NULL, OPT_ONE_PASS },
 };
 
 /* Exit code for a library failure: a parameter or budget problem is a
@@ -147,7 +163,313 @@ static int lib_fail(int rc)
 	return fail_code(rc);
 }
 
+/* ---- batches of documents for worker threads ---- */
+
+/*
+ * The reading thread (main) copies documents into batches; workers compute
+ * keys for whole batches; the main thread hands the results on (to the
+ * signer, to the pre-key set) strictly in batch order, so the files and
+ * the decisions do not depend on the number of threads. At most NBATCH
+ * batches are in flight, each of at most BATCH_DOCS documents or
+ * BATCH_BYTES bytes of text, which bounds the memory. With one thread
+ * there are no workers: the main thread computes each batch itself.
+ */
+#define BATCH_DOCS 256
+#define BATCH_BYTES ((size_t)4 << 20)
+
+enum { B_FREE, B_READY, B_DONE };
+
+struct item {
+	uint64_t line;
+	size_t toff, tlen, ioff;     /* text and id in the batch's buffers */
+	size_t koff, klen;           /* the computed keys */
+};
+
+struct batch {
+	int state;
+	size_t n, cap;
+	struct item *items;
+	sach_buf text, ids, keys;
+	const char *source;          /* of every document in the batch */
+	int rc;                      /* a worker's failure, with its message */
+	char err[512];
+	uint64_t err_line;
+};
+
+struct pool {
+	unsigned nworkers, nb;
+	pthread_t *th;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct batch *b;
+	uint64_t filled, claimed, drained;  /* batch sequence numbers */
+	bool quit, started;
+	int (*compute)(void *wctx, struct batch *b, size_t i);
+	void **wctx;                 /* one per worker, and [nworkers] for main */
+	int (*drain)(void *ctx, struct batch *b);
+	void *dctx;
+};
+
+/* Computes every document of a batch; on failure keeps the message. */
+static void compute_batch(struct pool *pl, void *wctx, struct batch *b)
+{
+	size_t i;
+	int rc;
+
+	b->rc = 0;
+	sach_buf_clear(&b->keys);
+	for (i = 0; i < b->n; i++) {
+		b->items[i].koff = b->keys.len;
+		if ((rc = pl->compute(wctx, b, i)) < 0) {
+			b->rc = rc;
+			b->err_line = b->items[i].line;
+			snprintf(b->err, sizeof(b->err), "%s", sach_error_last());
+			return;
+		}
+		b->items[i].klen = b->keys.len - b->items[i].koff;
+	}
+}
+
+struct worker_arg {
+	struct pool *pl;
+	unsigned k;
+};
+
+static void *worker(void *arg)
+{
+	struct worker_arg *wa = arg;
+	struct pool *pl = wa->pl;
+	struct batch *b;
+
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (!pl->quit && pl->claimed == pl->filled)
+			pthread_cond_wait(&pl->work, &pl->mu);
+		if (pl->claimed == pl->filled)
+			break; /* quit, and nothing left to do */
+		b = &pl->b[pl->claimed++ % pl->nb];
+		pthread_mutex_unlock(&pl->mu);
+		compute_batch(pl, pl->wctx[wa->k], b);
+		pthread_mutex_lock(&pl->mu);
+		b->state = B_DONE;
+		pthread_cond_broadcast(&pl->done);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+}
+
+static struct worker_arg *pool_args;
+
+/* threads 1: no workers. wctx must have max(threads, 1) + 1 entries. */
+static int pool_start(struct pool *pl, unsigned threads,
+		      int (*compute)(void *, struct batch *, size_t), void **wctx,
+		      int (*drain)(void *, struct batch *), void *dctx)
+{
+	unsigned i;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->nworkers = threads > 1 ? threads : 0;
+	pl->nb = pl->nworkers ? 2 * pl->nworkers + 2 : 1;
+	pl->compute = compute;
+	pl->wctx = wctx;
+	pl->drain = drain;
+	pl->dctx = dctx;
+	if (!(pl->b = calloc(pl->nb, sizeof(*pl->b))))
+		return -1;
+	if (!pl->nworkers)
+		return 0;
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->work, NULL);
+	pthread_cond_init(&pl->done, NULL);
+	pl->started = true;
+	pl->th = calloc(pl->nworkers, sizeof(*pl->th));
+	pool_args = calloc(pl->nworkers, sizeof(*pool_args));
+	if (!pl->th || !pool_args)
+		return -1;
+	for (i = 0; i < pl->nworkers; i++) {
+		pool_args[i].pl = pl;
+		pool_args[i].k = i;
+		if (pthread_create(&pl->th[i], NULL, worker, &pool_args[i]) != 0) {
+			pl->nworkers = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Drains the oldest batch in flight (waiting for it); the drain's result. */
+static int pool_drain_one(struct pool *pl)
+{
+	struct batch *b = &pl->b[pl->drained % pl->nb];
+	int rc;
+
+	pthread_mutex_lock(&pl->mu);
+	while (b->state != B_DONE)
+		pthread_cond_wait(&pl->done, &pl->mu);
+	pthread_mutex_unlock(&pl->mu);
+	rc = pl->drain(pl->dctx, b);
+	b->state = B_FREE;
+	b->n = 0;
+	sach_buf_clear(&b->text);
+	sach_buf_clear(&b->ids);
+	pl->drained++;
+	return rc;
+}
+
+/* Hands the batch being filled to the workers (or computes and drains it
+ * at once with no workers). */
+static int pool_submit(struct pool *pl)
+{
+	struct batch *b = &pl->b[pl->filled % pl->nb];
+	int rc;
+
+	if (b->n == 0)
+		return 0;
+	if (!pl->nworkers) {
+		compute_batch(pl, pl->wctx[0], b);
+		rc = pl->drain(pl->dctx, b);
+		b->n = 0;
+		sach_buf_clear(&b->text);
+		sach_buf_clear(&b->ids);
+		return rc;
+	}
+	pthread_mutex_lock(&pl->mu);
+	b->state = B_READY;
+	pl->filled++;
+	pthread_cond_signal(&pl->work);
+	pthread_mutex_unlock(&pl->mu);
+	/* the next slot must be free before it is filled */
+	while (pl->filled - pl->drained >= pl->nb)
+		if ((rc = pool_drain_one(pl)) < 0)
+			return rc;
+	return 0;
+}
+
+static int pool_add(struct pool *pl, const char *source, uint64_t line, const char *id,
+		    const char *text, size_t len)
+{
+	struct batch *b = &pl->b[pl->filled % pl->nb];
+	struct item *it;
+	int rc;
+
+	if (b->n && b->source != source && (rc = pool_submit(pl)) < 0)
+		return rc;
+	b = &pl->b[pl->filled % pl->nb];
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct item *v = realloc(b->items, cap * sizeof(*v));
+
+		if (!v)
+			return SACH_ENOMEM;
+		b->items = v;
+		b->cap = cap;
+	}
+	it = &b->items[b->n];
+	it->line = line;
+	it->toff = b->text.len;
+	it->tlen = len;
+	it->ioff = b->ids.len;
+	if ((rc = sach_buf_append(&b->text, text ? text : "", len)) < 0 ||
+	    (rc = sach_buf_append(&b->ids, id ? id : "", id ? strlen(id) + 1 : 1)) < 0)
+		return rc;
+	b->source = source;
+	b->n++;
+	if (b->n >= BATCH_DOCS || b->text.len >= BATCH_BYTES)
+		return pool_submit(pl);
+	return 0;
+}
+
+/* Submits what is left and drains everything. */
+static int pool_finish(struct pool *pl)
+{
+	int rc;
+
+	if ((rc = pool_submit(pl)) < 0)
+		return rc;
+	while (pl->drained < pl->filled)
+		if ((rc = pool_drain_one(pl)) < 0)
+			return rc;
+	return 0;
+}
+
+/* Stops the workers (after finishing what they hold) and frees the pool. */
+static void pool_stop(struct pool *pl)
+{
+	unsigned i;
+
+	if (pl->started) {
+		pthread_mutex_lock(&pl->mu);
+		pl->quit = true;
+		pthread_cond_broadcast(&pl->work);
+		pthread_mutex_unlock(&pl->mu);
+		for (i = 0; i < pl->nworkers; i++)
+			pthread_join(pl->th[i], NULL);
+		pthread_mutex_destroy(&pl->mu);
+		pthread_cond_destroy(&pl->work);
+		pthread_cond_destroy(&pl->done);
+	}
+	for (i = 0; pl->b && i < pl->nb; i++) {
+		free(pl->b[i].items);
+		sach_buf_free(&pl->b[i].text);
+		sach_buf_free(&pl->b[i].ids);
+		sach_buf_free(&pl->b[i].keys);
+	}
+	free(pl->b);
+	free(pl->th);
+	free(pool_args);
+	pool_args = NULL;
+	memset(pl, 0, sizeof(*pl));
+}
+
+static unsigned nthreads(const struct dedupe *d)
+{
+	return d->threads ? d->threads : online_cpus();
+}
+
 /* ---- sign ---- */
+
+static int sign_compute(void *wctx, struct batch *b, size_t i)
+{
+	const struct item *it = &b->items[i];
+
+	return sach_dedupe_keyer_keys(wctx, b->text.ptr + it->toff, it->tlen, &b->keys);
+}
+
+struct sign_drain {
+	sach_dedupe_signer *s;
+	uint64_t *docs;
+};
+
+static int sign_drain(void *ctx, struct batch *b)
+{
+	struct sign_drain *sd = ctx;
+	size_t i;
+	int rc;
+
+	if (b->rc < 0) {
+		tool_warn("%s:%llu: %s", b->source, (unsigned long long)b->err_line, b->err);
+		return b->rc;
+	}
+	for (i = 0; i < b->n; i++) {
+		const struct item *it = &b->items[i];
+
+		if ((rc = sach_dedupe_signer_add_keys(sd->s, it->line, b->ids.ptr + it->ioff,
+						      b->keys.ptr + it->koff, it->klen)) < 0) {
+			tool_warn("%s:%llu: %s", b->source, (unsigned long long)it->line,
+				  sach_error_last());
+			return rc;
+		}
+		(*sd->docs)++;
+	}
+	return 0;
+}
 
 /*
  * Signs one input as part `part`. Bad records are not signed: under
@@ -162,21 +484,44 @@ static int sign_input(const struct dedupe *d, const tool_common *c, const char *
 	sach_doc *doc;
 	const char *text;
 	size_t len;
-	int rc;
+	unsigned nt = nthreads(d), i, nk = (nt > 1 ? nt : 0) + 1;
+	void **keyers = calloc(nk, sizeof(void *));
+	struct sign_drain sd;
+	struct pool pl;
+	int rc, code = SACH_EXIT_FAILURE;
 
+	memset(&pl, 0, sizeof(pl));
+	if (!keyers) {
+		tool_warn("out of memory");
+		return SACH_EXIT_FAILURE;
+	}
+	for (i = 0; i < nk; i++) {
+		if ((rc = sach_dedupe_keyer_new((sach_dedupe_keyer **)&keyers[i], &d->p)) < 0) {
+			code = lib_fail(rc);
+			goto out;
+		}
+	}
 	if ((rc = sach_dedupe_signer_open(&s, sig, &d->p, part,
-					  sach_compression_from_path(sig) == SACH_COMPRESS_ZSTD)) < 0)
-		return lib_fail(rc);
+					  sach_compression_from_path(sig) == SACH_COMPRESS_ZSTD)) < 0) {
+		code = lib_fail(rc);
+		goto out;
+	}
 	if ((rc = sach_reader_open(&rd, path, &c->reader)) < 0) {
-		sach_dedupe_signer_abort(s);
-		return lib_fail(rc);
+		code = lib_fail(rc);
+		goto out;
+	}
+	sd.s = s;
+	sd.docs = docs;
+	if (pool_start(&pl, nt, sign_compute, keyers, sign_drain, &sd) < 0) {
+		tool_warn("cannot start worker threads: %s", strerror(errno));
+		goto out;
 	}
 	while ((rc = sach_reader_next(rd, &doc)) != 0) {
 		if (rc == SACH_EIO || rc == SACH_ECORRUPT || rc == SACH_ENOMEM) {
 			if (c->on_error == ON_ERROR_FAIL || rc == SACH_ENOMEM || !quiet_bad) {
 				tool_warn("%s; input from line %llu on is lost", sach_error_last(),
 					  (unsigned long long)sach_reader_line(rd) + 1);
-				goto fail;
+				goto out;
 			}
 			break; /* apply meets the same loss and reports it */
 		}
@@ -184,26 +529,35 @@ static int sign_input(const struct dedupe *d, const tool_common *c, const char *
 			(*bad)++;
 			if (c->on_error == ON_ERROR_FAIL) {
 				tool_warn("%s", sach_error_last());
-				goto fail;
+				goto out;
 			}
 			continue;
 		}
 		text = sach_doc_text(doc, &len);
-		if ((rc = sach_dedupe_signer_add(s, sach_doc_line(doc), sach_doc_id(doc), text, len)) < 0) {
-			tool_warn("%s:%llu: %s", sach_doc_source(doc),
-				  (unsigned long long)sach_doc_line(doc), sach_error_last());
-			goto fail;
+		/* the source name lives as long as the reader */
+		if ((rc = pool_add(&pl, sach_doc_source(doc), sach_doc_line(doc), sach_doc_id(doc),
+				   text, len)) < 0) {
+			if (rc == SACH_ENOMEM)
+				tool_warn("out of memory");
+			goto out;
 		}
-		(*docs)++;
 	}
+	if (pool_finish(&pl) < 0)
+		goto out;
+	pool_stop(&pl);
 	sach_reader_close(rd);
-	if ((rc = sach_dedupe_signer_commit(s)) < 0)
-		return lib_fail(rc);
-	return 0;
-fail:
+	rd = NULL;
+	rc = sach_dedupe_signer_commit(s);
+	s = NULL;
+	code = rc < 0 ? lib_fail(rc) : 0;
+out:
+	pool_stop(&pl);
 	sach_reader_close(rd);
 	sach_dedupe_signer_abort(s);
-	return SACH_EXIT_FAILURE;
+	for (i = 0; i < nk; i++)
+		sach_dedupe_keyer_free(keyers[i]);
+	free(keyers);
+	return code;
 }
 
 static int write_json(const char *path, json_object *o)
@@ -587,7 +941,7 @@ static void exact_stats(void *ctx, json_object *into)
 {
 	struct dedupe *d = ctx;
 
-	d->cs.peak_bytes = sach_dedupe_exact_set_peak(d->xs);
+	d->cs.peak_bytes = sach_dedupe_exact_set_peak(d->xs) + sach_dedupe_prekey_set_peak(d->ps);
 	cluster_json(d, into);
 	JI(into, "duplicates_dropped", d->as.dropped);
 	JI(into, "too_short_after_lines", 0);
@@ -596,7 +950,8 @@ static void exact_stats(void *ctx, json_object *into)
 	JI(into, "bytes_removed", 0);
 }
 
-static int cmd_exact(struct dedupe *d, tool_common *c)
+/* The one-pass filter (--exact-one-pass): a fold key for every document. */
+static int cmd_exact_one_pass(struct dedupe *d, tool_common *c)
 {
 	tool_stage stage = { "dedupe", exact_process, exact_stats, d };
 	int rc, code;
@@ -609,6 +964,194 @@ static int cmd_exact(struct dedupe *d, tool_common *c)
 	d->xs = NULL;
 	sach_buf_free(&d->xfold);
 	return d->over_budget ? SACH_EXIT_USAGE : code;
+}
+
+/* ---- two passes, exact only ---- */
+
+static int prekey_compute(void *wctx, struct batch *b, size_t i)
+{
+	const struct item *it = &b->items[i];
+	uint64_t key;
+	int rc;
+
+	if ((rc = sach_dedupe_prekey(b->text.ptr + it->toff, it->tlen, wctx, &key)) < 0)
+		return rc;
+	return sach_buf_append(&b->keys, &key, sizeof(key));
+}
+
+static int prekey_drain(void *ctx, struct batch *b)
+{
+	struct dedupe *d = ctx;
+	size_t i;
+	int rc;
+
+	if (b->rc < 0) {
+		tool_warn("%s:%llu: %s", b->source, (unsigned long long)b->err_line, b->err);
+		return b->rc;
+	}
+	for (i = 0; i < b->n; i++) {
+		uint64_t key;
+
+		memcpy(&key, b->keys.ptr + b->items[i].koff, sizeof(key));
+		if ((rc = sach_dedupe_prekey_set_add(d->ps, key)) < 0) {
+			tool_warn("%s:%llu: %s", b->source, (unsigned long long)b->items[i].line,
+				  sach_error_last());
+			d->over_budget = rc == SACH_ECONFIG;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Pass 1: the pre-key of every document the record loop will see, in the
+ * same order. Bad records and lost input are left to pass 2, which meets
+ * them again at the same places and reports them under the policy (the
+ * reader is deterministic, so the two passes agree on every document).
+ */
+static int prekey_pass(struct dedupe *d, const tool_common *c)
+{
+	unsigned nt = nthreads(d), i, nk = (nt > 1 ? nt : 0) + 1;
+	sach_buf *scratch = calloc(nk, sizeof(sach_buf));
+	void **wctx = calloc(nk, sizeof(void *));
+	sach_reader *rd = NULL;
+	sach_doc *doc;
+	struct pool pl;
+	const char *text;
+	size_t len;
+	int k, rc, code = SACH_EXIT_FAILURE;
+
+	memset(&pl, 0, sizeof(pl));
+	if (!scratch || !wctx) {
+		tool_warn("out of memory");
+		goto out;
+	}
+	for (i = 0; i < nk; i++)
+		wctx[i] = &scratch[i];
+	if ((rc = sach_dedupe_prekey_set_new(&d->ps, d->co.mem)) < 0) {
+		code = lib_fail(rc);
+		goto out;
+	}
+	if (pool_start(&pl, nt, prekey_compute, wctx, prekey_drain, d) < 0) {
+		tool_warn("cannot start worker threads: %s", strerror(errno));
+		goto out;
+	}
+	for (k = 0; k < c->ninputs; k++) {
+		if (strcmp(c->inputs[k], "-") == 0)
+			lseek(STDIN_FILENO, 0, SEEK_SET);
+		if (sach_reader_open(&rd, c->inputs[k], &c->reader) < 0)
+			continue; /* pass 2 reports it */
+		while ((rc = sach_reader_next(rd, &doc)) != 0) {
+			if (rc == SACH_ENOMEM) {
+				tool_warn("%s", sach_error_last());
+				goto out;
+			}
+			if (rc == SACH_EIO || rc == SACH_ECORRUPT)
+				break;
+			if (rc < 0)
+				continue;
+			text = sach_doc_text(doc, &len);
+			if ((rc = pool_add(&pl, sach_doc_source(doc), sach_doc_line(doc), NULL, text,
+					   len)) < 0) {
+				if (rc == SACH_ENOMEM)
+					tool_warn("out of memory");
+				goto out;
+			}
+		}
+		/* the batches hold the reader's source name: drain first */
+		if (pool_finish(&pl) < 0)
+			goto out;
+		sach_reader_close(rd);
+		rd = NULL;
+	}
+	code = 0;
+out:
+	pool_stop(&pl);
+	sach_reader_close(rd);
+	for (i = 0; scratch && i < nk; i++)
+		sach_buf_free(&scratch[i]);
+	free(scratch);
+	free(wctx);
+	if (code && d->over_budget)
+		code = SACH_EXIT_USAGE;
+	return code;
+}
+
+static int exact2_process(void *ctx, sach_doc *doc, const char **reason)
+{
+	struct dedupe *d = ctx;
+	int member = sach_dedupe_prekey_set_member(d->ps, d->ord++);
+
+	if (member < 0)
+		return SACH_ERROR; /* stops the run with the message */
+	if (member)
+		return exact_process(ctx, doc, reason);
+	/* nobody else has its pre-key, so nobody has its fold key */
+	d->cs.docs++;
+	return STAGE_KEEP;
+}
+
+static void exact2_stats(void *ctx, json_object *into)
+{
+	struct dedupe *d = ctx;
+
+	exact_stats(ctx, into);
+	JI(into, "prekey_members", sach_dedupe_prekey_set_members(d->ps));
+}
+
+/*
+ * Exact only: pass 1 finds the groups of documents that share a pre-key
+ * (on worker threads); pass 2 is the record loop, which computes fold keys
+ * for the members of those groups only. Stdin is copied to a temporary
+ * file first, so it can be read twice like a file.
+ */
+static int cmd_exact(struct dedupe *d, tool_common *c)
+{
+	tool_stage stage = { "dedupe", exact2_process, exact2_stats, d };
+	size_t len = strlen(d->tmp_base) + 32, bits;
+	bool uses_stdin = false;
+	int i, rc, code = SACH_EXIT_FAILURE;
+
+	for (i = 0; i < c->ninputs; i++)
+		uses_stdin |= strcmp(c->inputs[i], "-") == 0;
+	if (uses_stdin) {
+		if (!(d->tmp = malloc(len))) {
+			tool_warn("out of memory");
+			return SACH_EXIT_FAILURE;
+		}
+		snprintf(d->tmp, len, "%s/sach-dedupe.XXXXXX", d->tmp_base);
+		if (!mkdtemp(d->tmp)) {
+			tool_warn("cannot create a directory in '%s': %s", d->tmp_base, strerror(errno));
+			free(d->tmp);
+			d->tmp = NULL;
+			return SACH_EXIT_FAILURE;
+		}
+		if (spool_stdin(d) < 0)
+			goto out;
+	}
+	if ((code = prekey_pass(d, c)) != 0)
+		goto out;
+	sach_dedupe_prekey_set_seal(d->ps);
+	if (uses_stdin)
+		lseek(STDIN_FILENO, 0, SEEK_SET);
+	/* the memberships stay held (1 bit per document) */
+	bits = (size_t)(sach_dedupe_prekey_set_docs(d->ps) / 8) + 8;
+	if ((rc = sach_dedupe_exact_set_new(&d->xs, d->co.mem > bits ? d->co.mem - bits : 0)) < 0) {
+		code = lib_fail(rc);
+		goto out;
+	}
+	d->c = c;
+	code = tool_run(c, &stage);
+	if (d->over_budget)
+		code = SACH_EXIT_USAGE;
+out:
+	sach_dedupe_exact_set_free(d->xs);
+	d->xs = NULL;
+	sach_dedupe_prekey_set_free(d->ps);
+	d->ps = NULL;
+	sach_buf_free(&d->xfold);
+	remove_tmp(d);
+	return code;
 }
 
 int main(int argc, char **argv)
@@ -711,6 +1254,12 @@ int main(int argc, char **argv)
 				tool_usage_error("--min-words: expected a number from 0, not '%s'", optarg);
 			d.min_words = (unsigned)v;
 			break;
+		case OPT_THREADS:
+			if (!tool_parse_int(optarg, 0, 256, &v))
+				tool_usage_error("--threads: expected 0-256, not '%s'", optarg);
+			d.threads = (unsigned)v;
+			break;
+		case OPT_ONE_PASS: d.one_pass = true; break;
 		case '?':
 		case ':':
 			tool_getopt_error(opt, argv, longopts);
@@ -741,7 +1290,7 @@ int main(int argc, char **argv)
 	case CMD_APPLY: code = cmd_apply(&d, &c); break;
 	default:
 		if (!p.near && !p.lines && !co.index_dir && !co.keep_cluster_info)
-			code = cmd_exact(&d, &c);
+			code = d.one_pass ? cmd_exact_one_pass(&d, &c) : cmd_exact(&d, &c);
 		else
 			code = cmd_all(&d, &c);
 		break;

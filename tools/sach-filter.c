@@ -207,6 +207,10 @@ int main(int argc, char **argv)
 		return SACH_EXIT_FAILURE;
 	}
 	sach_filter_rules_free(rules);
+	/* Drop mode computes only the signals its rules read; a report shows
+	 * every signal's distribution, so it asks for all of them. */
+	if (report_path)
+		sach_filter_set_all_signals(st.f, true);
 	code = tool_run(&c, &stage);
 	if (!c.quiet) {
 		sach_buf b = { 0 };

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 static char tmpdir[256];
 
@@ -538,6 +539,243 @@ START_TEST(exact_set_first_and_budget)
 }
 END_TEST
 
+/* ---- pre-keys ---- */
+
+/* The pre-key text by its definition, one byte at a time, without the
+ * table walk or the 16-byte blocks (the reference they must match). */
+static void prekey_reference(const unsigned char *s, size_t n, sach_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned c = s[i];
+
+		if (c < 0x80) {
+			unsigned l = (c >= 'A' && c <= 'Z') ? c + 0x20 : c;
+			char ch = (char)l;
+
+			if (l && !strchr("aeiouy", (int)l) && c != ' ' && !(c >= 0x09 && c <= 0x0D))
+				sach_buf_append(out, &ch, 1);
+		} else if (c <= 0xBF) {
+			/* continuation: kept after a kept lead at most 3 back */
+			size_t j = i, back = 0;
+
+			while (j > 0 && back < 3 && (s[j - 1] & 0xC0) == 0x80)
+				j--, back++;
+			if (j > 0 && back < 3 && (s[j - 1] == 0xE0 || s[j - 1] >= 0xE4))
+				sach_buf_append(out, s + i, 1);
+		} else if (c == 0xE0 || c >= 0xE4) {
+			sach_buf_append(out, s + i, 1);
+		}
+	}
+}
+
+/* Pieces of random text: Vietnamese letters in both cases and with tone
+ * marks on either vowel, y/i, spaces of every kind, CJK, combining marks,
+ * stray and truncated bytes, controls. */
+static const char *const pk_pieces[] = {
+	"a", "A", "o", "O", "e", "i", "u", "y", "Y", "h", "n", "g", "qu", "gi", "tr", "kh", "ng",
+	"\xc3\xb2", "\xc3\x92", "\xc3\xa0", "\xc3\x80", "\xc3\xbd", "\xc3\x9d", "\xe1\xbb\xb3",
+	"\xe1\xbb\xb7", "\xe1\xbb\x8f", "\xe1\xba\xa3", "\xe1\xbb\x87", "\xe1\xba\xa0",
+	"\xc4\x91", "\xc4\x90", "\xc6\xb0", "\xc6\xa1", "\xe1\xbb\xa3", "\xe1\xbb\xab",
+	"\xcc\x80", "\xcc\x81", "\xcc\x89", " ", "  ", "\n", "\n\n", "\t", "\r", "\xc2\xa0",
+	"\xc2\x85", "\xe2\x80\x80", "\xe2\x80\xaf", "\xe3\x80\x80", "\xe1\x9a\x80", "\xe4\xb8\xad",
+	"\xe0\xb8\x81", "\xf0\x9f\x98\x80", "\x80", "\xbf", "\xe4", "\xe4\xb8", "\xc3", "\xe1\xbb",
+	"\x01", "\x7f", ".", ",", "1", "\xce\x91", "\xd0\x90", "\xc3\x84", "\xc3\x9f",
+};
+
+static size_t random_text(char *buf, unsigned *seed, int maxpieces)
+{
+	size_t n = 0, np = sizeof(pk_pieces) / sizeof(pk_pieces[0]);
+	int k, j;
+
+	k = (int)(rand_r(seed) % (unsigned)maxpieces);
+	for (j = 0; j < k; j++) {
+		const char *p = pk_pieces[rand_r(seed) % np];
+
+		memcpy(buf + n, p, strlen(p));
+		n += strlen(p);
+	}
+	return n;
+}
+
+static void ck_same_buf(const sach_buf *a, const sach_buf *b)
+{
+	ck_assert_uint_eq(a->len, b->len);
+	ck_assert(a->len == 0 || memcmp(a->ptr, b->ptr, a->len) == 0);
+}
+
+START_TEST(prekey_coarser_than_fold_random)
+{
+	sach_buf f = { 0 }, a = { 0 }, b = { 0 }, r = { 0 };
+	unsigned seed = 12345;
+	char buf[4096];
+	int it;
+
+	for (it = 0; it < 30000; it++) {
+		size_t n = random_text(buf, &seed, it % 10 == 0 ? 300 : 40);
+
+		sach_buf_clear(&f);
+		sach_buf_clear(&a);
+		sach_buf_clear(&b);
+		sach_buf_clear(&r);
+		ck_assert_int_eq(sach_viet_fold_key(buf, n, &f), 0);
+		ck_assert_int_eq(sach__dd_prekey_text(buf, n, &a), 0);
+		ck_assert_int_eq(sach__dd_prekey_text(f.ptr, f.len, &b), 0);
+		/* prekey(fold(x)) == prekey(x): equal fold keys, equal pre-keys */
+		ck_same_buf(&a, &b);
+		prekey_reference((const unsigned char *)buf, n, &r);
+		ck_same_buf(&a, &r);
+	}
+	sach_buf_free(&f);
+	sach_buf_free(&a);
+	sach_buf_free(&b);
+	sach_buf_free(&r);
+}
+END_TEST
+
+/* Variants that must share the fold key share the pre-key: tone style,
+ * case, spaces (the pairs of the exact-key tests), on real text too. */
+START_TEST(prekey_variants_and_real_text)
+{
+	static const char *const pairs[][2] = {
+		{ "ho\xc3\xb2" "a b\xc3\xacnh", "ho\xc3\xa0  B\xc3\x8cNH\n" },
+		{ "Th\xe1\xbb\xa7y l\xe1\xbb\xa3i", "  thu\xe1\xbb\xb7 L\xe1\xbb\xa2I " },
+		{ "kh\xc3\xb3" "e m\xe1\xba\xa1nh", "KHO\xc3\x89 m\xe1\xba\xa0NH" },
+		{ "l\xc3\xbd do", "l\xc3\xad do" },
+		{ "\xc2\xa0Vi\xe1\xbb\x87t\xe3\x80\x80Nam\t", "vi\xe1\xbb\x87t nam" },
+	};
+	sach_buf sc = { 0 }, f = { 0 }, a = { 0 }, b = { 0 };
+	sach_reader_options ro = SACH_READER_OPTIONS_INIT;
+	sach_reader *rd = NULL;
+	sach_doc *doc;
+	uint64_t k1[2], k2[2], p1, p2;
+	char path[600];
+	const char *root = getenv("SACH_SOURCE_ROOT");
+	size_t i, len, docs = 0;
+	int rc;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		ck_assert_int_eq(sach_dedupe_exact_key(pairs[i][0], strlen(pairs[i][0]), &sc, k1), 0);
+		ck_assert_int_eq(sach_dedupe_exact_key(pairs[i][1], strlen(pairs[i][1]), &sc, k2), 0);
+		ck_assert_int_eq(sach_dedupe_prekey(pairs[i][0], strlen(pairs[i][0]), &sc, &p1), 0);
+		ck_assert_int_eq(sach_dedupe_prekey(pairs[i][1], strlen(pairs[i][1]), &sc, &p2), 0);
+		if (k1[0] == k2[0] && k1[1] == k2[1])
+			ck_assert(p1 == p2);
+	}
+	/* pre-keys tell different texts apart */
+	ck_assert_int_eq(sach_dedupe_prekey("ban nha", 7, &sc, &p1), 0);
+	ck_assert_int_eq(sach_dedupe_prekey("ban nhanh", 9, &sc, &p2), 0);
+	ck_assert(p1 != p2);
+	snprintf(path, sizeof(path), "%s/corpora/vi-news-demo.jsonl", root ? root : ".");
+	ck_assert_int_eq(sach_reader_open(&rd, path, &ro), 0);
+	while ((rc = sach_reader_next(rd, &doc)) > 0) {
+		const char *t = sach_doc_text(doc, &len);
+		char *up = malloc(len + 1);
+		size_t j;
+
+		/* the text, its fold key, and its ASCII upper case */
+		sach_buf_clear(&f);
+		sach_buf_clear(&a);
+		sach_buf_clear(&b);
+		ck_assert_int_eq(sach_viet_fold_key(t, len, &f), 0);
+		ck_assert_int_eq(sach__dd_prekey_text(t, len, &a), 0);
+		ck_assert_int_eq(sach__dd_prekey_text(f.ptr, f.len, &b), 0);
+		ck_same_buf(&a, &b);
+		for (j = 0; j < len; j++)
+			up[j] = (char)((t[j] >= 'a' && t[j] <= 'z') ? t[j] - 0x20 : t[j]);
+		sach_buf_clear(&b);
+		ck_assert_int_eq(sach__dd_prekey_text(up, len, &b), 0);
+		ck_same_buf(&a, &b);
+		free(up);
+		docs++;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_gt(docs, 100);
+	sach_reader_close(rd);
+	sach_buf_free(&sc);
+	sach_buf_free(&f);
+	sach_buf_free(&a);
+	sach_buf_free(&b);
+}
+END_TEST
+
+START_TEST(prekey_set_groups_and_budget)
+{
+	sach_dedupe_prekey_set *s = NULL;
+	int i, rc = 0;
+
+	ck_assert_int_eq(sach_dedupe_prekey_set_new(&s, (size_t)1 << 20), 0);
+	/* documents 0..9999 with keys i % 5000 except document 3 alone */
+	for (i = 0; i < 10000; i++)
+		ck_assert_int_eq(sach_dedupe_prekey_set_add(s, i == 3 ? 99999 : (uint64_t)(i % 5000)),
+				 i >= 5000 && i != 5003 ? 1 : 0);
+	sach_dedupe_prekey_set_seal(s);
+	ck_assert_int_eq(sach_dedupe_prekey_set_member(s, 0), 1);
+	ck_assert_int_eq(sach_dedupe_prekey_set_member(s, 5000), 1);
+	ck_assert_int_eq(sach_dedupe_prekey_set_member(s, 3), 0);
+	ck_assert_int_eq(sach_dedupe_prekey_set_member(s, 5003), 0);
+	ck_assert_uint_eq(sach_dedupe_prekey_set_members(s), 9998);
+	ck_assert_int_eq(sach_dedupe_prekey_set_member(s, 10000), SACH_ECONFIG);
+	ck_assert(sach_dedupe_prekey_set_peak(s) <= ((size_t)1 << 20));
+	sach_dedupe_prekey_set_free(s);
+	ck_assert_int_eq(sach_dedupe_prekey_set_new(&s, 64 << 10), 0);
+	for (i = 0; i < 100000 && rc >= 0; i++)
+		rc = sach_dedupe_prekey_set_add(s, (uint64_t)i * 0x9E3779B97F4A7C15ull);
+	ck_assert_int_eq(rc, SACH_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "memory budget"));
+	ck_assert(sach_dedupe_prekey_set_peak(s) <= (64 << 10));
+	sach_dedupe_prekey_set_free(s);
+}
+END_TEST
+
+/* signer_add == keyer_keys + signer_add_keys, byte for byte */
+START_TEST(keyer_same_file_as_signer)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_dedupe_signer *s1, *s2;
+	sach_dedupe_keyer *k;
+	sach_buf blob = { 0 };
+	char cmd[1200];
+	const char *texts[] = { "M\xe1\xbb\x99t hai ba b\xe1\xbb\x91n n\xc4\x83m s\xc3\xa1u\nd\xc3\xb2ng hai",
+				"", "x", "ho\xc3\xb2" "a b\xc3\xacnh\n\nl\xc3\xbd do" };
+	int v, i;
+
+	for (v = 0; v < 2; v++) {
+		p.jaccard = v ? 0.5 : 0.0;
+		p.paragraphs = v;
+		ck_assert_int_eq(sach_dedupe_signer_open(&s1, tpath("a.sig"), &p, 0, false), 0);
+		ck_assert_int_eq(sach_dedupe_signer_open(&s2, tpath("b.sig"), &p, 0, false), 0);
+		ck_assert_int_eq(sach_dedupe_keyer_new(&k, &p), 0);
+		for (i = 0; i < 4; i++) {
+			ck_assert_int_eq(sach_dedupe_signer_add(s1, (uint64_t)i + 1, "id", texts[i],
+								strlen(texts[i])), 0);
+			sach_buf_clear(&blob);
+			ck_assert_int_eq(sach_dedupe_keyer_keys(k, texts[i], strlen(texts[i]), &blob), 0);
+			ck_assert_int_eq(sach_dedupe_signer_add_keys(s2, (uint64_t)i + 1, "id", blob.ptr,
+								     blob.len), 0);
+		}
+		/* a block cut short is refused */
+		ck_assert_int_eq(sach_dedupe_signer_add_keys(s2, 9, "id", blob.ptr, blob.len - 1),
+				 SACH_EINVAL);
+		sach_dedupe_signer_abort(s2);
+		ck_assert_int_eq(sach_dedupe_signer_open(&s2, tpath("b.sig"), &p, 0, false), 0);
+		for (i = 0; i < 4; i++) {
+			sach_buf_clear(&blob);
+			ck_assert_int_eq(sach_dedupe_keyer_keys(k, texts[i], strlen(texts[i]), &blob), 0);
+			ck_assert_int_eq(sach_dedupe_signer_add_keys(s2, (uint64_t)i + 1, "id", blob.ptr,
+								     blob.len), 0);
+		}
+		ck_assert_int_eq(sach_dedupe_signer_commit(s1), 0);
+		ck_assert_int_eq(sach_dedupe_signer_commit(s2), 0);
+		sach_dedupe_keyer_free(k);
+		snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", tpath("a.sig"), tpath("b.sig"));
+		ck_assert_int_eq(system(cmd), 0);
+	}
+	sach_buf_free(&blob);
+}
+END_TEST
+
 START_TEST(memory_budget_honoured)
 {
 	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
@@ -574,6 +812,250 @@ START_TEST(memory_budget_honoured)
 }
 END_TEST
 
+
+
+/* Files of the previous formats (signature and drop list version 1: line
+ * keys without pre-keys, no marks) are refused with the version error. */
+START_TEST(old_format_versions_refused)
+{
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_dedupe_applier *a;
+	char good[400], drop[400];
+	size_t n;
+	char *b;
+
+	snprintf(good, sizeof(good), "%s", tpath("good.sig"));
+	snprintf(drop, sizeof(drop), "%s", tpath("drop"));
+	sign_file(good, &p, 0, part0, 2);
+	ck_assert_int_eq(cluster_one(good), 0);
+	b = read_all(good, &n);
+	ck_assert_int_eq(b[12], 2);
+	b[12] = 1;
+	write_bytes(tpath("old.sig"), b, n);
+	ck_assert_int_eq(cluster_one(tpath("old.sig")), SACH_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "format version 1; this build reads version 2"));
+	free(b);
+	b = read_all(drop, &n);
+	ck_assert_int_eq(b[12], 2);
+	b[12] = 1;
+	write_bytes(drop, b, n);
+	ck_assert_int_eq(sach_dedupe_applier_open(&a, drop, 0, 1), SACH_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "format version 1; this build reads version 2"));
+	free(b);
+}
+END_TEST
+
+/* The signature against a plain per-shingle reference of the formula in
+ * dedupe_minhash.c, across the batch size (256 shingles) and its edges. */
+static uint64_t ref_splitmix(uint64_t *st)
+{
+	uint64_t z = (*st += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+START_TEST(minhash_batches_match_reference)
+{
+	static const unsigned counts[] = { 1, 2, 5, 255, 256, 257, 260, 511, 512, 513, 1500 };
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_minhash *mh;
+	uint32_t sig[14 * 8], want[14 * 8], a[14 * 8], bb[14 * 8];
+	uint64_t st = p.seed;
+	size_t c, i, j;
+
+	for (i = 0; i < 14 * 8; i++) {
+		uint64_t r = ref_splitmix(&st);
+
+		a[i] = (uint32_t)r | 1;
+		bb[i] = (uint32_t)(r >> 32);
+	}
+	ck_assert_int_eq(sach_minhash_new(&mh, &p), 0);
+	for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		/* counts[c] + 4 distinct syllables: counts[c] 5-shingles */
+		unsigned ns = counts[c] + 4, k;
+		sach_buf t = { 0 };
+		uint64_t *tok = malloc(ns * sizeof(uint64_t));
+		char w[32];
+
+		for (k = 0; k < ns; k++) {
+			int m = snprintf(w, sizeof(w), "%sw%u", k ? " " : "", k * 7919u);
+
+			sach_buf_append(&t, w, (size_t)m);
+			tok[k] = XXH3_64bits(w + (k ? 1 : 0), (size_t)m - (k ? 1 : 0));
+		}
+		for (i = 0; i < 14 * 8; i++)
+			want[i] = UINT32_MAX;
+		for (k = 0; k + 5 <= ns; k++) {
+			uint32_t h = (uint32_t)XXH3_64bits(tok + k, 5 * sizeof(uint64_t));
+
+			for (i = 0; i < 14 * 8; i++) {
+				uint32_t v = (h ^ bb[i]) * a[i];
+
+				v = (v ^ (v >> 15)) * 0x2c1b3c6du;
+				if (v < want[i])
+					want[i] = v;
+			}
+		}
+		ck_assert_int_eq(sach_minhash_sign(mh, t.ptr, t.len, sig), (int64_t)counts[c]);
+		for (j = 0; j < 14 * 8; j++)
+			ck_assert_uint_eq(sig[j], want[j]);
+		free(tok);
+		sach_buf_free(&t);
+	}
+	sach_minhash_free(mh);
+}
+END_TEST
+
+/* ---- one fold per document: the differential checks ---- */
+
+/* Whole-text fold key against the joined line (and paragraph) fold keys;
+ * the failing text is printed, escaped, when they differ. */
+static sach_buf whole, joined, jp; /* reused: the corpora are 55k documents */
+
+static void check_join(const char *t, size_t len, const char *what)
+{
+	size_t i;
+
+	sach_buf_clear(&whole);
+	sach_buf_clear(&joined);
+	sach_buf_clear(&jp);
+	ck_assert_int_eq(sach_viet_fold_key(t, len, &whole), 0);
+	ck_assert_int_eq(sach__dd_each_unit(t, len, false, join_unit, &joined), 0);
+	ck_assert_int_eq(sach__dd_each_unit(t, len, true, join_unit, &jp), 0);
+	if (whole.len != joined.len || (whole.len && memcmp(whole.ptr, joined.ptr, whole.len)) ||
+	    whole.len != jp.len || (whole.len && memcmp(whole.ptr, jp.ptr, whole.len))) {
+		fprintf(stderr, "%s: fold of lines differs from fold of text for: ", what);
+		for (i = 0; i < len && i < 400; i++)
+			fprintf(stderr, (unsigned char)t[i] < 0x20 ? "\\x%02x" : "%c", (unsigned char)t[i]);
+		fprintf(stderr, "\n");
+		ck_abort_msg("fold of lines != fold of text (%s)", what);
+	}
+}
+
+/* The signer's exact key (lines on, so built from the line folds) is the
+ * key of the whole text's fold. */
+static void check_keyer_key(sach_dedupe_keyer *k, const char *t, size_t len)
+{
+	static sach_buf blob;
+	uint64_t want[2], got[2];
+	XXH128_hash_t h;
+
+	sach_buf_clear(&blob);
+	ck_assert_int_eq(sach_dedupe_keyer_keys(k, t, len, &blob), 0);
+	ck_assert_uint_ge(blob.len, 16);
+	memcpy(got, blob.ptr, 16);
+	/* the whole fold is in `whole` (check_join ran first) */
+	h = XXH3_128bits(whole.ptr ? whole.ptr : "", whole.len);
+	want[0] = h.low64;
+	want[1] = h.high64;
+	ck_assert(got[0] == want[0] && got[1] == want[1]);
+}
+
+START_TEST(fold_of_lines_joins_generated)
+{
+	/* pieces that stress the join: every kind of line break and space,
+	 * blank and space-only lines, both tone styles, i/y, case, decomposed
+	 * marks (one at the start of a line), punctuation glued to words */
+	static const char *pieces[] = {
+		"\n", "\n", "\r\n", "\r", "\n\n", "\n \n", "\n\t\n", " ", "  ", "\t", "\v", "\f",
+		"\xc2\xa0", "\xe2\x80\x83", "\xe3\x80\x80", "\xe2\x80\xa8", "\xe2\x80\xa9",
+		"\xe1\x9a\x80", "\xc2\x85",
+		"ho\xc3\xa0", "h\xc3\xb2" "a", "thu\xe1\xbb\xb7", "th\xe1\xbb\xa7y", "qu\xc3\xbd", "k\xe1\xbb\xb3",
+		"L\xc3\x9d", "Q\xc3\xbay", "Kh\xc3\x93" "E", "kho\xe1\xba\xbb", "a\xcc\x81", "\xcc\x81", "\xcc\x80o",
+		"ly", "li", "gi\xe1\xbb\xaf" "a", "\xc4\x90\xc3\xa0", "NG\xc6\xAF\xe1\xbb\x9cI", ".", ",", "(x)",
+		"T\xc3\xb4i", "\xe4\xb8\xad", "\xff", "\xe1\xba", "123", "-", "\"",
+	};
+	const size_t np = sizeof(pieces) / sizeof(pieces[0]);
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_dedupe_keyer *k;
+	uint64_t st = 12345;
+	char buf[600];
+	int round;
+
+	ck_assert_int_eq(sach_dedupe_keyer_new(&k, &p), 0);
+	for (round = 0; round < 20000; round++) {
+		size_t len = 0, n, i;
+
+		st = st * 6364136223846793005ull + 1442695040888963407ull;
+		n = (size_t)(st >> 59) + 1;
+		for (i = 0; i < n; i++) {
+			const char *pc;
+			size_t pl;
+
+			st = st * 6364136223846793005ull + 1442695040888963407ull;
+			pc = pieces[(st >> 33) % np];
+			pl = strlen(pc);
+			if (len + pl > sizeof(buf))
+				break;
+			memcpy(buf + len, pc, pl);
+			len += pl;
+		}
+		check_join(buf, len, "generated");
+		check_keyer_key(k, buf, len);
+	}
+	sach_dedupe_keyer_free(k);
+}
+END_TEST
+
+/* Every document of the bundled and the shared corpora (those present). */
+START_TEST(fold_of_lines_joins_corpora)
+{
+	static const char *const shared[] = {
+		"binhvq-sample", "col-news-lyrics", "debian-l10n", "maint-guide", "manpages",
+		"ubs-bank-social", "ud-vtb", "viwiki", "vlc-law",
+	};
+	static const char *const bundled[] = {
+		"bad-records", "vi-clean", "vi-dedupe-docs", "vi-filter-mix", "vi-invalid-utf8",
+		"vi-messy", "vi-news-demo",
+	};
+	const char *root = getenv("SACH_SOURCE_ROOT"), *sh = getenv("SACH_SHARED_CORPORA");
+	sach_dedupe_params p = SACH_DEDUPE_PARAMS_INIT;
+	sach_dedupe_keyer *k;
+	size_t f, docs = 0, files = 0;
+
+	p.near = false; /* the exact key is what is checked */
+	ck_assert_int_eq(sach_dedupe_keyer_new(&k, &p), 0);
+	for (f = 0; f < sizeof(shared) / sizeof(shared[0]) + sizeof(bundled) / sizeof(bundled[0]); f++) {
+		sach_reader_options ro = SACH_READER_OPTIONS_INIT;
+		sach_reader *rd;
+		sach_doc *doc;
+		char path[4096];
+		int rc;
+
+		if (f < sizeof(shared) / sizeof(shared[0]))
+			snprintf(path, sizeof(path), "%s/%s.jsonl.zst", sh ? sh : "../shared/corpora",
+				 shared[f]);
+		else
+			snprintf(path, sizeof(path), "%s/corpora/%s.jsonl", root ? root : ".",
+				 bundled[f - sizeof(shared) / sizeof(shared[0])]);
+		if (access(path, R_OK) != 0) {
+			printf("fold join: %s: skipped (not there)\n", path);
+			continue;
+		}
+		ck_assert_int_eq(sach_reader_open(&rd, path, &ro), 0);
+		while ((rc = sach_reader_next(rd, &doc)) != 0) {
+			const char *t;
+			size_t len;
+
+			if (rc < 0)
+				continue; /* a bad record of bad-records.jsonl */
+			t = sach_doc_text(doc, &len);
+			check_join(t, len, path);
+			check_keyer_key(k, t, len);
+			docs++;
+		}
+		sach_reader_close(rd);
+		files++;
+	}
+	printf("fold join: %zu documents of %zu files\n", docs, files);
+	if (files)
+		ck_assert_uint_gt(docs, 300);
+	sach_dedupe_keyer_free(k);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("dedupe");
@@ -597,6 +1079,18 @@ static Suite *suite(void)
 	tcase_add_test(t, mismatched_params_rejected);
 	tcase_add_test(t, memory_budget_honoured);
 	tcase_add_test(t, exact_set_first_and_budget);
+	tcase_add_test(t, prekey_coarser_than_fold_random);
+	tcase_add_test(t, prekey_variants_and_real_text);
+	tcase_add_test(t, prekey_set_groups_and_budget);
+	tcase_add_test(t, keyer_same_file_as_signer);
+	tcase_add_test(t, fold_of_lines_joins_generated);
+	tcase_add_test(t, old_format_versions_refused);
+	tcase_add_test(t, minhash_batches_match_reference);
+	suite_add_tcase(s, t);
+	/* every document of the corpora: seconds, more under sanitizers */
+	t = tcase_create("corpora");
+	tcase_set_timeout(t, 600);
+	tcase_add_test(t, fold_of_lines_joins_corpora);
 	suite_add_tcase(s, t);
 	return s;
 }

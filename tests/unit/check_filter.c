@@ -15,6 +15,7 @@
 #include "sach/signals.h"
 
 #include "filter_internal.h"
+#include "signals_internal.h"
 
 #include "check_helpers.h"
 
@@ -79,6 +80,78 @@ static sach_filter_rules *all_enabled(void)
 		r->enabled[i] = true;
 	return r;
 }
+
+/* Signals a filter did not compute: a rule reading one is an internal
+ * error, never a silent 0; drop mode computes only the enabled rules'
+ * groups and gets the same verdicts as with all signals. */
+START_TEST(filter_signal_mask)
+{
+	static const char text[] = "H\xc3\xa0 N\xe1\xbb\x99i l\xc3\xa0 th\xe1\xbb\xa7 \xc4\x91\xc3\xb4.\n";
+	sach_filter_rules *r = all_enabled();
+	sach_filter *f = NULL, *g = NULL;
+	sach_filter_result a, b;
+	sach_signals s;
+	sach_filter_extra x;
+	sach_filter_verdict v;
+	size_t i, cr = SIZE_MAX;
+
+	/* every rule's group is one signal group, extras always there */
+	for (i = 0; i < sach__filter_rule_count; i++) {
+		uint64_t grp = sach__filter_rule_group(i);
+
+		ck_assert_msg(grp && (grp & (grp - 1)) == 0, "rule %s", sach__filter_rule_defs[i].name);
+		if (strcmp(sach__filter_rule_defs[i].signal, "char_repetition") == 0)
+			cr = i;
+	}
+	ck_assert(cr != SIZE_MAX);
+	ck_assert_uint_eq(sach__filter_rule_group(cr), SACH_SIG_CHAR_REPETITION);
+
+	/* an enabled rule whose signal was skipped: internal error */
+	good_signals(&s, &x);
+	ck_assert_int_eq(sach__filter_check_signals(r, &s), 0);
+	sach__signals_mark_skipped(&s, SACH_SIG_CHAR_REPETITION);
+	ck_assert(isnan(s.char_repetition));
+	ck_assert_int_eq(sach__filter_check_signals(r, &s), SACH_ERROR);
+	ck_assert_ptr_nonnull(strstr(sach_error_last(), "max_char_repetition"));
+	ck_assert(isnan(sach__filter_rule_value(cr, &s, &x)));
+	sach_filter_rules_evaluate(r, &s, &x, &v, NULL);
+	ck_assert(!v.pass); /* NaN never passes */
+	ck_assert_str_eq(v.rule_name, "max_char_repetition");
+	/* a skipped count reads NaN, not UINT64_MAX or 0 */
+	good_signals(&s, &x);
+	sach__signals_mark_skipped(&s, SACH_SIG_GOPHER_QUALITY);
+	ck_assert_uint_eq(s.stop_words, UINT64_MAX);
+	for (i = 0; i < sach__filter_rule_count; i++)
+		if (strcmp(sach__filter_rule_defs[i].signal, "stop_words") == 0)
+			ck_assert(isnan(sach__filter_rule_value(i, &s, &x)));
+	sach_filter_rules_free(r);
+
+	/* defaults: char_repetition is off, so drop mode skips it */
+	ck_assert_int_eq(sach_filter_rules_new(&r, NULL, NULL), 0);
+	ck_assert_uint_eq(sach__filter_groups_needed(r) & SACH_SIG_CHAR_REPETITION, 0);
+	ck_assert_uint_eq(sach__filter_groups_needed(r) & SACH_SIG_TOP_NGRAMS, SACH_SIG_TOP_NGRAMS);
+	ck_assert_int_eq(sach_filter_new_rules(&f, r), 0);
+	ck_assert_int_eq(sach_filter_new_rules(&g, r), 0);
+	sach_filter_set_all_signals(g, true);
+	ck_assert_int_eq(sach_filter_process_text(f, text, strlen(text), &a, NULL, NULL), 0);
+	ck_assert_int_eq(sach_filter_process_text(g, text, strlen(text), &b, NULL, NULL), 0);
+	ck_assert(isnan(a.signals->char_repetition));
+	ck_assert(!isnan(b.signals->char_repetition));
+	ck_assert_int_eq(a.verdict.pass, b.verdict.pass);
+	ck_assert_int_eq(a.verdict.rule, b.verdict.rule);
+	ck_assert(a.verdict.value == b.verdict.value);
+	/* enabling the rule later makes the filter compute its signal */
+	sach_filter_get_rules(f)->enabled[cr] = true;
+	ck_assert_int_eq(sach_filter_process_text(f, text, strlen(text), &a, NULL, NULL), 0);
+	ck_assert(!isnan(a.signals->char_repetition));
+	/* tag mode computes everything */
+	sach_filter_rules_set_mode(r, SACH_FILTER_TAG);
+	ck_assert_uint_eq(sach__filter_groups_needed(r), SACH_SIG_ALL);
+	sach_filter_free(f);
+	sach_filter_free(g);
+	sach_filter_rules_free(r);
+}
+END_TEST
 
 START_TEST(filter_good_page_passes)
 {
@@ -536,6 +609,7 @@ static Suite *filter_suite(void)
 	tcase_add_test(tc, filter_clean_lines);
 	tcase_add_test(tc, filter_stats_merge);
 	tcase_add_test(tc, filter_stats_percentiles);
+	tcase_add_test(tc, filter_signal_mask);
 	suite_add_tcase(s, tc);
 	return s;
 }

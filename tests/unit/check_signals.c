@@ -19,6 +19,8 @@
 #include "sach/signals.h"
 
 #include <check.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +379,62 @@ START_TEST(test_user_wordlist)
 }
 END_TEST
 
+/*
+ * A word with digits gets a digit pattern ("fb88" -> "fb%d"), built by
+ * appending to the buffer that holds the folded word while reading it:
+ * an append that reallocated used to free the bytes still being read
+ * (tests/fuzz/corpus/signals/regress-pattern-uaf). Tokens "b1c2d3..." of
+ * 40 to 62 bytes, each in a fresh context (fresh buffers), cross the
+ * first buffer size whatever it is; the pattern must still match the
+ * user entry "b%dc%dd%d..." (whose own pattern is built the same way).
+ */
+START_TEST(test_pattern_realloc)
+{
+	static const char letters[] = "bcdfghjklmnpqrstvwxz";
+	char dir[] = "/tmp/sach-signals-XXXXXX", path[64], tok[80], entry[120];
+	size_t pairs, i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/list.txt", dir);
+	for (pairs = 20; pairs <= 31; pairs++) {
+		sach_signals_ctx *c;
+		sach_signals s;
+		size_t t = 0, e = 0;
+		FILE *f;
+
+		for (i = 0; i < pairs; i++) {
+			tok[t++] = letters[i % 20];
+			tok[t++] = (char)('1' + i % 9);
+			entry[e++] = letters[i % 20];
+			entry[e++] = '%';
+			entry[e++] = 'd';
+		}
+		tok[t] = '\0';
+		entry[e] = '\0';
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "%s\n", entry);
+		fclose(f);
+		ck_assert_int_eq(sach_signals_new(&c), 0);
+		ck_assert_int_eq(sach_signals_add_wordlist(c, SACH_WORDLIST_GAMBLING, path), 0);
+		ck_assert_int_eq(sach_signals_compute(c, tok, t, &s), 0);
+		ck_assert_msg(s.flagged[SACH_WORDLIST_GAMBLING] == 1, "%s: %llu matches", tok,
+			      (unsigned long long)s.flagged[SACH_WORDLIST_GAMBLING]);
+		/* one digit changed: the same pattern */
+		tok[1] = '0';
+		ck_assert_int_eq(sach_signals_compute(c, tok, t, &s), 0);
+		ck_assert_uint_eq(s.flagged[SACH_WORDLIST_GAMBLING], 1);
+		/* a letter changed: not the entry */
+		tok[0] = 'a';
+		ck_assert_int_eq(sach_signals_compute(c, tok, t, &s), 0);
+		ck_assert_uint_eq(s.flagged[SACH_WORDLIST_GAMBLING], 0);
+		sach_signals_free(c);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_empty)
 {
 	sach_signals s;
@@ -533,6 +591,85 @@ START_TEST(test_describe)
 }
 END_TEST
 
+/* sach_signals_compute_mask(): the groups asked for have exactly the
+ * values of sach_signals_compute(); the others are NaN through
+ * sach_signals_value(), NaN or UINT64_MAX in the struct, and marked in
+ * `skipped`. */
+START_TEST(test_mask)
+{
+	const char *text = "H\xc3\xa0 N\xe1\xbb\x99i l\xc3\xa0 th\xe1\xbb\xa7 \xc4\x91\xc3\xb4 c\xe1\xbb\xa7" "a Vi\xe1\xbb\x87t Nam.\nH\xc3\xa0 N\xe1\xbb\x99i l\xc3\xa0 th\xe1\xbb\xa7 \xc4\x91\xc3\xb4 c\xe1\xbb\xa7" "a Vi\xe1\xbb\x87t Nam.\n"
+			   "Xem th\xc3\xaam: nh\xc3\xa0 c\xc3\xa1i fb88 0912345678 a@b.vn http://x.vn\n\nH\xc3\xa0 N\xe1\xbb\x99i.\n";
+	static const uint64_t masks[] = {
+		0, SACH_SIG_GOPHER_QUALITY, SACH_SIG_REPETITION_LINES, SACH_SIG_TOP_NGRAMS,
+		SACH_SIG_DUP_NGRAMS, SACH_SIG_LINE_SHAPE, SACH_SIG_CHAR_REPETITION,
+		SACH_SIG_VIETNAMESE, SACH_SIG_LANGID, SACH_SIG_WORDLISTS, SACH_SIG_PII,
+		SACH_SIG_ALL & ~SACH_SIG_CHAR_REPETITION, SACH_SIG_ALL, ~(uint64_t)0
+	};
+	const sach_signal_desc *d = sach_signals_describe(NULL);
+	const sach_line_info *la, *lb;
+	sach_signals all, part;
+	size_t n, i, m, na, nb;
+
+	(void)d;
+	compute(text, &all);
+	ck_assert_uint_eq(all.skipped, 0);
+	la = sach_signals_lines(ctx, &na);
+	sach_signals_describe(&n);
+	for (i = 0; i < n; i++) {
+		uint64_t g = sach_signals_group(i);
+
+		ck_assert_msg(g && (g & (g - 1)) == 0 && (g & SACH_SIG_ALL), "signal %zu: group", i);
+	}
+	ck_assert_uint_eq(sach_signals_group(n), 0);
+	for (m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+		uint64_t want = (masks[m] & SACH_SIG_ALL) | SACH_SIG_SIZE;
+
+		ck_assert_int_eq(sach_signals_compute_mask(ctx, text, strlen(text), masks[m], &part), 0);
+		ck_assert_uint_eq(part.skipped, SACH_SIG_ALL & ~want);
+		for (i = 0; i < n; i++) {
+			double v = sach_signals_value(&part, i);
+
+			if (want & sach_signals_group(i))
+				ck_assert_msg(v == sach_signals_value(&all, i), "mask %zu signal %s",
+					      m, d[i].name);
+			else
+				ck_assert_msg(isnan(v), "mask %zu signal %s not NaN", m, d[i].name);
+		}
+		/* per-line facts other than the word-list and duplicate
+		 * flags do not depend on the mask */
+		lb = sach_signals_lines(ctx, &nb);
+		ck_assert_uint_eq(na, nb);
+		for (i = 0; i < nb; i++) {
+			uint32_t keep = ~(uint32_t)(SACH_LINE_DUPLICATE | SACH_LINE_BOILERPLATE |
+						    SACH_LINE_POLICY | SACH_LINE_FLAGGED);
+
+			ck_assert_uint_eq(lb[i].chars, la[i].chars);
+			ck_assert_uint_eq(lb[i].syllables, la[i].syllables);
+			ck_assert_uint_eq(lb[i].tokens, la[i].tokens);
+			ck_assert(lb[i].lang_score == la[i].lang_score);
+			ck_assert_uint_eq(lb[i].flags & keep, la[i].flags & keep);
+		}
+		if (!(want & SACH_SIG_WORDLISTS)) {
+			ck_assert_uint_eq(part.flagged[SACH_WORDLIST_GAMBLING], UINT64_MAX);
+			ck_assert(isnan(part.flagged_ratio));
+		}
+		if (!(want & SACH_SIG_PII))
+			ck_assert_uint_eq(part.phones, UINT64_MAX);
+		if (!(want & SACH_SIG_CHAR_REPETITION))
+			ck_assert(isnan(part.char_repetition));
+		/* la points into the context: refresh it for the next mask */
+		compute(text, &all);
+		la = sach_signals_lines(ctx, &na);
+	}
+	/* the plain call computes everything again after a masked one */
+	ck_assert_int_eq(sach_signals_compute_mask(ctx, text, strlen(text), 0, &part), 0);
+	compute(text, &part);
+	ck_assert_uint_eq(part.skipped, 0);
+	for (i = 0; i < n; i++)
+		ck_assert(sach_signals_value(&part, i) == sach_signals_value(&all, i));
+}
+END_TEST
+
 static Suite *signals_suite(void)
 {
 	Suite *s = suite_create("signals");
@@ -551,10 +688,12 @@ static Suite *signals_suite(void)
 	tcase_add_test(tc, test_wordlists_lines);
 	tcase_add_test(tc, test_vietnamese_signals);
 	tcase_add_test(tc, test_user_wordlist);
+	tcase_add_test(tc, test_pattern_realloc);
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_odd_input);
 	tcase_add_test(tc, test_deterministic);
 	tcase_add_test(tc, test_describe);
+	tcase_add_test(tc, test_mask);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -45,7 +45,15 @@
  * SACH_DEDUPE_BYTES_PER_DOC), all counted against the `mem` budget; the
  * repeated-line counter uses what is left and spills sorted runs to
  * tmp_dir when it is full. Sign and apply hold one document at a time
- * (apply also holds the drop list entries of its part).
+ * (apply also holds the drop list entries of its part, the repeated line
+ * keys and their pre-keys).
+ *
+ * Repeated lines, cheaply: the signer pairs each line key with the pre-key
+ * of the line (sach_dedupe_prekey(), a table walk much cheaper than the
+ * fold key); cluster lists the pre-keys paired with repeated keys and marks
+ * the kept documents that hold a repeated line; apply skips unmarked
+ * documents and folds only the lines of marked ones whose pre-key is
+ * listed. The decisions are exactly those of folding every line.
  *
  * The library never prints; failures return negative sach_status codes with
  * sach_error_last().
@@ -162,9 +170,76 @@ SACH_API uint64_t sach_dedupe_exact_set_count(const sach_dedupe_exact_set *s);
 SACH_API size_t sach_dedupe_exact_set_peak(const sach_dedupe_exact_set *s);
 SACH_API void sach_dedupe_exact_set_free(sach_dedupe_exact_set *s);
 
+typedef struct sach_dedupe_signer sach_dedupe_signer;
+
+/* ---- two passes, exact duplicates only: pre-keys ---- */
+
+/*
+ * When the input can be read twice, most fold keys need not be computed:
+ * the first pass computes a cheap pre-key of every document and finds the
+ * groups of documents that share one; the second computes the fold key
+ * (sach_dedupe_exact_key) only for the members of such groups and decides
+ * them with an exact set as the one-pass filter does. Documents outside
+ * every group are kept. Same keys, same kept documents, same bytes.
+ *
+ * The pre-key is XXH3-64 of the text's bytes with ASCII letters
+ * lowercased, ASCII vowels (aeiouy) and whitespace dropped, and the
+ * characters of U+0080-U+07FF and U+1000-U+3FFF (Vietnamese and the other
+ * cased letters, the Unicode spaces) dropped; every other byte is kept. The
+ * fold key only changes characters that the pre-key drops or lowercases,
+ * so it is coarser: equal fold keys always give equal pre-keys.
+ */
+SACH_API int sach_dedupe_prekey(const char *text, size_t len, sach_buf *scratch,
+				uint64_t *key);
+
+typedef struct sach_dedupe_prekey_set sach_dedupe_prekey_set;
+
+/** 0, SACH_EINVAL, SACH_ECONFIG (budget too small) or SACH_ENOMEM. The set
+ * holds about 32 bytes per distinct pre-key plus 1 bit per document. */
+SACH_API int sach_dedupe_prekey_set_new(sach_dedupe_prekey_set **out, size_t mem);
+/**
+ * Adds the pre-key of the next document (ordinals 0, 1, ... in the order of
+ * the calls). Returns 0 for a new pre-key, 1 when an earlier document had
+ * it, SACH_ECONFIG with a message when over the budget, or SACH_ENOMEM.
+ */
+SACH_API int sach_dedupe_prekey_set_add(sach_dedupe_prekey_set *s, uint64_t key);
+/** After the last add: frees the key table (the memberships stay). */
+SACH_API void sach_dedupe_prekey_set_seal(sach_dedupe_prekey_set *s);
+/** Whether document `ordinal` shares its pre-key with another document:
+ * 1 or 0; SACH_ECONFIG with a message for an ordinal never added (the
+ * input changed between the passes). */
+SACH_API int sach_dedupe_prekey_set_member(const sach_dedupe_prekey_set *s, uint64_t ordinal);
+SACH_API uint64_t sach_dedupe_prekey_set_docs(const sach_dedupe_prekey_set *s);
+/** Documents in groups of two or more. */
+SACH_API uint64_t sach_dedupe_prekey_set_members(const sach_dedupe_prekey_set *s);
+SACH_API size_t sach_dedupe_prekey_set_peak(const sach_dedupe_prekey_set *s);
+SACH_API void sach_dedupe_prekey_set_free(sach_dedupe_prekey_set *s);
+
+/* ---- keys of one document, apart from the file (for worker threads) ---- */
+
+/*
+ * sach_dedupe_signer_add() is sach_dedupe_keyer_keys() followed by
+ * sach_dedupe_signer_add_keys(). The first is the costly part (fold keys,
+ * MinHash, line keys) and touches nothing shared, so a program may run it
+ * on many threads, one keyer each, and hand the results to the signer in
+ * document order.
+ */
+typedef struct sach_dedupe_keyer sach_dedupe_keyer;
+
+/** 0, SACH_EINVAL or SACH_ENOMEM. */
+SACH_API int sach_dedupe_keyer_new(sach_dedupe_keyer **out, const sach_dedupe_params *p);
+SACH_API void sach_dedupe_keyer_free(sach_dedupe_keyer *k);
+/** Appends the keys of one document to `out` as an opaque block (its
+ * length is out->len afterwards minus before). 0, SACH_EINVAL, SACH_ENOMEM. */
+SACH_API int sach_dedupe_keyer_keys(sach_dedupe_keyer *k, const char *text, size_t len,
+				    sach_buf *out);
+/** Writes one document from a block made by a keyer with the signer's
+ * parameters. Same rules and results as sach_dedupe_signer_add(). */
+SACH_API int sach_dedupe_signer_add_keys(sach_dedupe_signer *s, uint64_t line, const char *id,
+					 const void *keys, size_t n);
+
 /* ---- stage 1: sign ---- */
 
-typedef struct sach_dedupe_signer sach_dedupe_signer;
 
 /**
  * Opens a signature file for part `part` (written atomically at commit;
@@ -261,7 +336,8 @@ SACH_API int sach_dedupe_applier_open(sach_dedupe_applier **out, const char *dro
 
 /**
  * Decides one document of the part (in line order, the same documents the
- * signer saw). A duplicate gets "sach": {"rejected": {"duplicate_of": ID}}
+ * signer saw, with the same text: repeated lines are found through what
+ * the signer recorded of each document's lines). A duplicate gets "sach": {"rejected": {"duplicate_of": ID}}
  * (and "dedupe": {"cluster", "cluster_size"} with cluster info) and 1 is
  * returned with *reason ("exact-duplicate", "near-duplicate",
  * "exact-duplicate-of-index", "near-duplicate-of-index"). A kept document

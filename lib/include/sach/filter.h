@@ -152,6 +152,17 @@ SACH_API sach_filter_rules *sach_filter_get_rules(sach_filter *filter);
 /** The signal context, for users' word lists (borrowed). */
 SACH_API sach_signals_ctx *sach_filter_signals_ctx(sach_filter *filter);
 
+/**
+ * Which signals a filter computes. In drop mode it computes only the groups
+ * of signals (sach_signals_compute_mask()) that its enabled rules and line
+ * cleaning read, so a disabled rule costs nothing (char_repetition, off by
+ * default, is the costly one); the others are NaN in the result's signals
+ * and are left out of the statistics (counted as "not_computed" in the
+ * report). Tag mode, and a filter set here to `all` (sach-filter --report
+ * does so, for a report with every distribution), compute every signal.
+ */
+SACH_API void sach_filter_set_all_signals(sach_filter *filter, bool all);
+
 /** What sach_filter_process() did with one document. */
 typedef struct sach_filter_result {
 	bool keep;                 /* false only in drop mode, for a failing doc */

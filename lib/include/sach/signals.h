@@ -126,7 +126,44 @@ typedef struct sach_signals {
 	uint64_t urls;
 	uint64_t emails;
 	uint64_t phones;           /* Vietnamese phone numbers */
+
+	/* Groups (SACH_SIG_*) that were not computed; 0 after
+	 * sach_signals_compute(). Their double fields hold NaN and their
+	 * uint64_t fields UINT64_MAX, and sach_signals_value() gives NaN
+	 * for them, so nothing can read a wrong 0. */
+	uint64_t skipped;
 } sach_signals;
+
+/**
+ * Groups of signals, for sach_signals_compute_mask(): a caller that needs
+ * only some signals asks for their groups and does not pay for the others.
+ * SACH_SIG_SIZE (bytes, chars, tokens, syllables, lines, nonblank_lines,
+ * paragraphs, mean_syllable_chars) is always computed, and so are the
+ * per-line facts except those named below.
+ */
+enum {
+	SACH_SIG_SIZE = 1u << 0,
+	SACH_SIG_GOPHER_QUALITY = 1u << 1,   /* hash_per_syllable, ellipsis_per_syllable,
+					      * bullet_line_share, ellipsis_line_share,
+					      * alpha_token_share, stop_words */
+	SACH_SIG_REPETITION_LINES = 1u << 2, /* dup_line_share, dup_line_char_share,
+					      * dup_para_share, dup_para_char_share, and
+					      * the line flag SACH_LINE_DUPLICATE */
+	SACH_SIG_TOP_NGRAMS = 1u << 3,       /* top_ngram_char_share */
+	SACH_SIG_DUP_NGRAMS = 1u << 4,       /* dup_ngram_char_share */
+	SACH_SIG_LINE_SHAPE = 1u << 5,       /* terminal_punct_line_share,
+					      * short_line_share, newlines_per_syllable */
+	SACH_SIG_CHAR_REPETITION = 1u << 6,  /* char_repetition */
+	SACH_SIG_VIETNAMESE = 1u << 7,       /* wellformed_share, no_diacritic_share,
+					      * teencode_share, mojibake_score,
+					      * old_style, new_style */
+	SACH_SIG_LANGID = 1u << 8,           /* lang_score, vi_line_char_share */
+	SACH_SIG_WORDLISTS = 1u << 9,        /* flagged, flagged_ratio, and the line
+					      * flags SACH_LINE_BOILERPLATE, _POLICY
+					      * and _FLAGGED */
+	SACH_SIG_PII = 1u << 10,             /* urls, emails, phones */
+	SACH_SIG_ALL = (1u << 11) - 1u
+};
 
 #define SACH_SIGNALS_SHORT_LINE 30
 
@@ -156,6 +193,18 @@ SACH_API int sach_signals_add_wordlist(sach_signals_ctx *ctx, sach_wordlist list
 SACH_API int sach_signals_compute(sach_signals_ctx *ctx, const char *text, size_t len,
 				  sach_signals *out);
 
+/**
+ * Like sach_signals_compute(), but computes only the groups in `groups`
+ * (SACH_SIG_*; SACH_SIG_SIZE is always added, bits outside SACH_SIG_ALL
+ * are ignored). The others are marked in out->skipped and hold NaN
+ * (doubles) or UINT64_MAX (counts). The signals that are computed have
+ * exactly the values sach_signals_compute() gives them.
+ * sach_signals_compute() is this with SACH_SIG_ALL.
+ * @return 0 or SACH_ENOMEM.
+ */
+SACH_API int sach_signals_compute_mask(sach_signals_ctx *ctx, const char *text, size_t len,
+				       uint64_t groups, sach_signals *out);
+
 /** Per-line facts of the last sach_signals_compute(); borrowed. */
 SACH_API const sach_line_info *sach_signals_lines(const sach_signals_ctx *ctx, size_t *count);
 
@@ -174,8 +223,12 @@ typedef struct sach_signal_desc {
 
 /** The named signals (a static table) and their count. */
 SACH_API const sach_signal_desc *sach_signals_describe(size_t *count);
-/** The value of signal i of sach_signals_describe() for `s`. */
+/** The value of signal i of sach_signals_describe() for `s` (NaN when
+ * its group is in s->skipped). */
 SACH_API double sach_signals_value(const sach_signals *s, size_t i);
+/** The group (one SACH_SIG_* bit) signal i of sach_signals_describe()
+ * belongs to; 0 for an i out of range. */
+SACH_API uint64_t sach_signals_group(size_t i);
 
 #ifdef __cplusplus
 }
