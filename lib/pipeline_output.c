@@ -270,11 +270,31 @@ out:
 	return rc;
 }
 
+typedef struct side_job {
+	sach_pipeline *p;
+	int rc;
+	char message[1024];   /* errors are per thread: carried back here */
+} side_job;
+
+static void *side_main(void *arg)
+{
+	static const char *const rejected[] = { "rejected", "dedupe-rejected", NULL };
+	static const char *const quarantined[] = { "quarantine", NULL };
+	side_job *j = arg;
+
+	j->rc = concat_parts(j->p, "rejected.jsonl.zst", rejected);
+	if (j->rc == SACH_OK && j->p->on_error == PL_ON_ERROR_QUARANTINE)
+		j->rc = concat_parts(j->p, "quarantine.jsonl.zst", quarantined);
+	if (j->rc < 0)
+		snprintf(j->message, sizeof(j->message), "%s", sach_error_last());
+	return NULL;
+}
+
 int sach__pl_output(sach_pipeline *p)
 {
-	static const char *const rejected[] = { "rejected", "dedupe-rejected",
-						NULL };
-	static const char *const quarantined[] = { "quarantine", NULL };
+	side_job side;
+	pthread_t side_thread;
+	bool side_started;
 	pl_part_counts total, part;
 	char path[4096];
 	size_t i;
@@ -298,20 +318,29 @@ int sach__pl_output(sach_pipeline *p)
 	}
 	if (rc < 0)
 		goto out;
+	/* The rejected and quarantined records go to their files on a second
+	 * thread while the documents go to theirs: the files are independent,
+	 * and this last step would otherwise keep all but one core idle. */
+	side.p = p;
+	side.rc = SACH_OK;
+	side_started = p->workers > 1 && pthread_create(&side_thread, NULL, side_main, &side) == 0;
+	if (!side_started)
+		side_main(&side);
 	if (p->shard) {
-		if ((rc = shard_output(p)) < 0)
-			goto out;
+		rc = shard_output(p);
 	} else {
 		const char *docs[] = { final_part_name(p), NULL };
 
-		if ((rc = concat_parts(p, "documents.jsonl.zst", docs)) < 0)
-			goto out;
+		rc = concat_parts(p, "documents.jsonl.zst", docs);
 	}
-	if ((rc = concat_parts(p, "rejected.jsonl.zst", rejected)) < 0)
+	if (side_started)
+		pthread_join(side_thread, NULL);
+	if (rc < 0)
 		goto out;
-	if (p->on_error == PL_ON_ERROR_QUARANTINE &&
-	    (rc = concat_parts(p, "quarantine.jsonl.zst", quarantined)) < 0)
+	if (side.rc < 0) {
+		rc = sach__error_set(side.rc, "%s", side.message);
 		goto out;
+	}
 	if ((rc = write_counts(p, &total)) < 0)
 		goto out;
 	snprintf(path, sizeof(path), "%s/config.json", p->out_dir);
