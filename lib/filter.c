@@ -246,6 +246,13 @@ static int tag_signals(sach_filter *f, sach_doc *doc)
 	return 0;
 }
 
+int sach_filter_mark_failed(sach_doc *doc, const char *rule, double value)
+{
+	int rc = sach_doc_meta_set_string(doc, "filter", "rule", rule);
+
+	return rc < 0 ? rc : meta_number(doc, "filter", "value", value);
+}
+
 int sach_filter_process(sach_filter *f, sach_doc *doc, sach_filter_result *out)
 {
 	const char *text, *clean;
@@ -261,8 +268,7 @@ int sach_filter_process(sach_filter *f, sach_doc *doc, sach_filter_result *out)
 	    (rc = sach_doc_meta_set_bool(doc, "filter", "pass", out->verdict.pass)) < 0)
 		return rc;
 	if (!out->verdict.pass &&
-	    ((rc = sach_doc_meta_set_string(doc, "filter", "rule", out->verdict.rule_name)) < 0 ||
-	     (rc = meta_number(doc, "filter", "value", out->verdict.value)) < 0))
+	    (rc = sach_filter_mark_failed(doc, out->verdict.rule_name, out->verdict.value)) < 0)
 		return rc;
 	if (f->rules.clean.enabled &&
 	    (rc = sach_doc_meta_set_int(doc, "filter", "lines_removed", (int64_t)out->lines_removed)) < 0)

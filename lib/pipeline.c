@@ -112,6 +112,7 @@ void sach_pipeline_free(sach_pipeline *p)
 	free(p->out_dir);
 	free(p->work_dir);
 	free(p->claimed);
+	sach__pl_memo_free(p->memo_table);
 	sach_buf_free(&p->config_json);
 	sach_buf_free(&p->scratch);
 	sach_config_free(p->cfg);

@@ -45,12 +45,38 @@ typedef struct pl_stage_ops {
 	int (*process)(void *state, sach_doc *doc, const char **reason, bool *changed);
 	void (*close)(void *state);
 	void (*free_settings)(void *settings);
+	/* Optional (NULL = no): a "pure" stage never changes the text and,
+	 * for a document it drops, writes only what replay_drop() writes; so
+	 * its verdict on a text can be remembered and replayed on another
+	 * document with the same text (pipeline_memo.c). last_drop() gives the
+	 * details of the drop process() just returned. */
+	bool (*pure)(const void *settings);
+	void (*last_drop)(void *state, const char **rule, double *value);
+	int (*replay_drop)(sach_doc *doc, const char *rule, double value);
 } pl_stage_ops;
 
 typedef struct pl_stage {
 	const pl_stage_ops *ops;
 	void *settings;
 } pl_stage;
+
+/* A worker's memory of texts it has processed (pipeline_memo.c). */
+typedef struct pl_memo_entry {
+	uint64_t key[2];     /* XXH3-128 of the text */
+	bool used, keep;     /* keep: the pure stage kept it (or there is none) */
+	const char *rule;    /* else the drop it replays (a static string) */
+	double value;
+	size_t keys_at, nkeys; /* dedupe keys (sach_dedupe_keyer_keys) in the arena */
+} pl_memo_entry;
+typedef struct pl_memo pl_memo;
+
+int sach__pl_memo_new(pl_memo **out);
+void sach__pl_memo_free(pl_memo *m);
+/* 1 and a copy of the entry (its keys into `keys`) if the text is known,
+ * 0 if not, or SACH_ENOMEM. Thread-safe, as is put. */
+int sach__pl_memo_get(pl_memo *m, const uint64_t key[2], pl_memo_entry *entry, sach_buf *keys);
+int sach__pl_memo_put(pl_memo *m, const uint64_t key[2], bool keep, const char *rule,
+		      double value, const void *keys, size_t nkeys);
 
 /* Looks up a per-document stage kind by name, or NULL. */
 const pl_stage_ops *sach__pl_stage_ops(const char *name);
@@ -99,6 +125,11 @@ struct sach_pipeline {
 	bool work_compress;      /* ... if they are compressed at all */
 	pl_stage *stages;        /* per-document stages, in order */
 	size_t nstages;
+	bool memo;               /* workers remember outcomes by text (see
+				    pipeline_memo.c): on when the last stage is
+				    pure or there is none to remember but dedupe */
+	long memo_stage;         /* index of that pure stage, or -1 */
+	pl_memo *memo_table;     /* shared by the workers */
 	struct pl_dedupe *dedupe;  /* global stages (NULL when not in the config) */
 	struct pl_shard *shard;
 	pl_global_counts global;

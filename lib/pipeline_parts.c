@@ -26,6 +26,8 @@
 
 #include "error_internal.h"
 #include "pipeline_global.h"
+
+#include <xxhash.h>
 #include "sach/doc.h"
 
 /* Messages about bad records shown in the log, in all (the counts say the rest). */
@@ -39,6 +41,8 @@ typedef struct worker {
 	size_t part;
 	sach_writer *kept, *rejected, *quarantine;
 	sach_dedupe_signer *signer;  /* with a dedupe stage */
+	sach_dedupe_keyer *keyer;    /* ... the signer's keys, made here */
+	sach_buf keys;
 	pl_part_counts counts;
 	/* The claim on the part the next record would start (made before the
 	 * record is read, so it is parsed only when it is this worker's). */
@@ -231,6 +235,28 @@ static int bad_record(worker *w, sach_reader *rd, int code, const char *msg)
 				     raw, len, truncated, total);
 }
 
+static int reject(worker *w, sach_doc *doc, size_t stage, const char *reason);
+
+/* Stage i dropped the document: counted under its reason and rejected.
+ * PL_DROP, or a negative code (*bad when the record cannot carry the meta
+ * block). */
+static int drop(worker *w, sach_doc *doc, size_t i, const char *reason, bool *bad)
+{
+	int rc;
+
+	if (!reason)
+		reason = "dropped";
+	if ((rc = sach__pl_counts_reason(&w->counts.stages[i], reason, 1)) < 0)
+		return rc;
+	rc = reject(w, doc, i, reason);
+	if (rc < 0) {
+		/* its "sach" field cannot carry the meta block */
+		*bad = rc == SACH_EINVAL;
+		return rc;
+	}
+	return PL_DROP;
+}
+
 static int reject(worker *w, sach_doc *doc, size_t stage, const char *reason)
 {
 	int rc;
@@ -246,54 +272,124 @@ static int reject(worker *w, sach_doc *doc, size_t stage, const char *reason)
 	return sach_writer_write(w->rejected, w->line.ptr, w->line.len);
 }
 
+/* Runs stage i on the document. Returns PL_KEEP, PL_DROP (rejected and
+ * counted), or a negative code: *bad set when it is the record's fault. */
+static int run_stage(worker *w, sach_doc *doc, size_t i, bool *bad)
+{
+	sach_pipeline *p = w->p;
+	const char *reason = NULL;
+	bool changed = false;
+	int rc;
+
+	w->counts.stages[i].in++;
+	rc = p->stages[i].ops->process(w->states[i], doc, &reason, &changed);
+	if (rc == PL_KEEP) {
+		w->counts.stages[i].out++;
+		if (changed)
+			w->counts.stages[i].changed++;
+		return PL_KEEP;
+	}
+	if (rc == PL_DROP)
+		return drop(w, doc, i, reason, bad);
+	*bad = !(rc == SACH_ENOMEM || rc == SACH_ERROR || rc == SACH_EIO);
+	return rc;
+}
+
+/* Replays the remembered verdict of the pure stage i on this text. */
+static int replay_stage(worker *w, sach_doc *doc, size_t i, const pl_memo_entry *e, bool *bad)
+{
+	int rc;
+
+	w->counts.stages[i].in++;
+	if (e->keep) {
+		w->counts.stages[i].out++;
+		return PL_KEEP;
+	}
+	if ((rc = w->p->stages[i].ops->replay_drop(doc, e->rule, e->value)) < 0) {
+		*bad = rc == SACH_EINVAL;
+		return rc;
+	}
+	return drop(w, doc, i, e->rule, bad);
+}
+
 static int process_doc(worker *w, sach_reader *rd, sach_doc *doc)
 {
 	sach_pipeline *p = w->p;
-	size_t i;
+	size_t i, plain = p->memo && p->memo_stage >= 0 ? (size_t)p->memo_stage : p->nstages;
+	pl_memo_entry found;
+	const pl_memo_entry *e = NULL;
+	const char *text;
+	size_t len;
+	uint64_t key[2] = { 0, 0 };
+	bool bad = false;
 	int rc;
 
-	for (i = 0; i < p->nstages; i++) {
-		const char *reason = NULL;
-		bool changed = false;
+	for (i = 0; i < plain; i++)
+		if ((rc = run_stage(w, doc, i, &bad)) != PL_KEEP)
+			goto done;
+	if (p->memo) {
+		XXH128_hash_t h;
 
-		w->counts.stages[i].in++;
-		rc = p->stages[i].ops->process(w->states[i], doc, &reason, &changed);
-		if (rc == PL_KEEP) {
-			w->counts.stages[i].out++;
-			if (changed)
-				w->counts.stages[i].changed++;
-			continue;
-		}
-		if (rc == PL_DROP) {
-			if ((rc = sach__pl_counts_reason(&w->counts.stages[i],
-							 reason ? reason : "dropped", 1)) < 0)
-				return rc;
-			rc = reject(w, doc, i, reason ? reason : "dropped");
-			if (rc == SACH_EINVAL)
-				goto bad; /* its "sach" field cannot carry the meta block */
+		text = sach_doc_text(doc, &len);
+		h = XXH3_128bits(text, len);
+		key[0] = h.low64;
+		key[1] = h.high64;
+		if ((rc = sach__pl_memo_get(p->memo_table, key, &found, &w->keys)) < 0)
 			return rc;
+		e = rc ? &found : NULL;
+		if (p->memo_stage >= 0) {
+			i = (size_t)p->memo_stage;
+			if (e) {
+				rc = replay_stage(w, doc, i, e, &bad);
+			} else {
+				rc = run_stage(w, doc, i, &bad);
+				if (rc == PL_DROP) {
+					const char *rule;
+					double value;
+					int mr;
+
+					p->stages[i].ops->last_drop(w->states[i], &rule, &value);
+					if ((mr = sach__pl_memo_put(p->memo_table, key, false, rule, value,
+								    NULL, 0)) < 0)
+						return mr;
+				}
+			}
+			if (rc != PL_KEEP)
+				goto done;
 		}
-		if (rc == SACH_ENOMEM || rc == SACH_ERROR || rc == SACH_EIO)
-			return rc;
-		goto bad;
 	}
 	w->counts.kept++;
 	sach_buf_clear(&w->line);
 	if ((rc = sach_doc_write_jsonl(doc, &w->line)) < 0)
 		return rc;
-	if (w->signer) {
-		/* The line of the document in the part's kept file, which the
-		 * apply pass reads back. */
-		const char *text;
-		size_t len;
+	if (w->signer || (p->memo && !e)) {
+		/* The signer's line is the document's line in the part's kept
+		 * file, which the apply pass reads back. */
+		const void *keys = NULL;
+		size_t nkeys = 0;
 
 		text = sach_doc_text(doc, &len);
-		if ((rc = sach_dedupe_signer_add(w->signer, w->counts.kept, sach_doc_id(doc), text,
-						 len)) < 0)
+		if (w->signer && e) {
+			keys = w->keys.ptr;
+			nkeys = e->nkeys;
+		} else if (w->signer) {
+			sach_buf_clear(&w->keys);
+			if ((rc = sach_dedupe_keyer_keys(w->keyer, text, len, &w->keys)) < 0)
+				return rc;
+			keys = w->keys.ptr;
+			nkeys = w->keys.len;
+		}
+		if (p->memo && !e &&
+		    (rc = sach__pl_memo_put(p->memo_table, key, true, NULL, 0, keys, nkeys)) < 0)
+			return rc;
+		if (w->signer && (rc = sach_dedupe_signer_add_keys(w->signer, w->counts.kept,
+								   sach_doc_id(doc), keys, nkeys)) < 0)
 			return rc;
 	}
 	return sach_writer_write(w->kept, w->line.ptr, w->line.len);
-bad:
+done:
+	if (rc >= 0 || !bad)
+		return rc < 0 ? rc : SACH_OK;
 	/* Not counted as a stage's in/out: the record is a bad record. */
 	{
 		char msg[1200];
@@ -404,6 +500,8 @@ static void *worker_main(void *arg)
 	}
 	for (i = 0; i < p->nstages && rc == SACH_OK; i++)
 		rc = p->stages[i].ops->open(p->stages[i].settings, &w->states[i]);
+	if (rc == SACH_OK && p->dedupe)
+		rc = sach_dedupe_keyer_new(&w->keyer, &p->dedupe->params);
 	for (i = 0; i < p->ninputs && rc == SACH_OK && !sach__pl_failed(p); i++)
 		rc = read_input(w, &p->inputs[i], &part, &ordinal, &started);
 	if (rc == SACH_OK && w->mine && !sach__pl_failed(p))
@@ -420,8 +518,30 @@ static void *worker_main(void *arg)
 		if (w->states[i])
 			p->stages[i].ops->close(w->states[i]);
 	free(w->states);
+	sach_dedupe_keyer_free(w->keyer);
+	sach_buf_free(&w->keys);
 	sach_buf_free(&w->line);
 	return NULL;
+}
+
+/*
+ * Whether workers remember outcomes by text: when the last per-document
+ * stage is pure (its verdict depends on the text alone and it changes
+ * nothing), or when there is none to remember but the dedupe keys. Any
+ * stage before the pure one runs for every document.
+ */
+static void choose_memo(sach_pipeline *p)
+{
+	const pl_stage *last = p->nstages ? &p->stages[p->nstages - 1] : NULL;
+
+	p->memo_stage = -1;
+	p->memo = false;
+	if (last && last->ops->pure && last->ops->pure(last->settings)) {
+		p->memo_stage = (long)p->nstages - 1;
+		p->memo = true;
+	} else if (p->dedupe) {
+		p->memo = true;
+	}
 }
 
 int sach__pl_run_parts(sach_pipeline *p)
@@ -430,6 +550,16 @@ int sach__pl_run_parts(sach_pipeline *p)
 	pthread_t *th = calloc((size_t)p->workers, sizeof(*th));
 	int i, started = 0;
 
+	choose_memo(p);
+	if (p->memo && !p->memo_table) {
+		int rc = sach__pl_memo_new(&p->memo_table);
+
+		if (rc < 0) {
+			free(ws);
+			free(th);
+			return rc;
+		}
+	}
 	if (!ws || !th) {
 		free(ws);
 		free(th);

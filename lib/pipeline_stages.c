@@ -164,7 +164,8 @@ static void normalise_close(void *state)
 }
 
 static const pl_stage_ops normalise_ops = {
-	"normalise", normalise_parse, normalise_open, normalise_process, normalise_close, free
+	"normalise", normalise_parse, normalise_open, normalise_process, normalise_close, free,
+	NULL, NULL, NULL
 };
 
 /* ---- filter ------------------------------------------------------------ */
@@ -208,20 +209,39 @@ static int filter_parse(const sach_config *cfg, const sach_config_node *node, vo
 	return SACH_OK;
 }
 
+typedef struct filter_state {
+	sach_filter *f;
+	const char *rule;    /* the last drop: rule (static) and value */
+	double value;
+} filter_state;
+
 static int filter_open(const void *settings, void **out)
 {
-	return sach_filter_new_rules((sach_filter **)out, settings);
+	filter_state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (!st)
+		return sach__error_nomem();
+	if ((rc = sach_filter_new_rules(&st->f, settings)) < 0) {
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return SACH_OK;
 }
 
 static int filter_process(void *state, sach_doc *doc, const char **reason, bool *changed)
 {
+	filter_state *st = state;
 	sach_filter_result r;
-	int rc = sach_filter_process(state, doc, &r);
+	int rc = sach_filter_process(st->f, doc, &r);
 
 	if (rc < 0)
 		return rc;
 	*changed = r.lines_removed > 0;
 	if (!r.keep) {
+		st->rule = r.verdict.rule_name;
+		st->value = r.verdict.value;
 		*reason = r.verdict.rule_name;
 		return PL_DROP;
 	}
@@ -230,7 +250,30 @@ static int filter_process(void *state, sach_doc *doc, const char **reason, bool 
 
 static void filter_close(void *state)
 {
-	sach_filter_free(state);
+	filter_state *st = state;
+
+	if (st) {
+		sach_filter_free(st->f);
+		free(st);
+	}
+}
+
+/* Drop mode without line cleaning: the text is never changed and a drop
+ * writes only the rule and its value. */
+static bool filter_pure(const void *settings)
+{
+	const sach_filter_rules *rules = settings;
+
+	return sach_filter_rules_mode(rules) == SACH_FILTER_DROP &&
+	       !sach_filter_rules_clean(rules)->enabled;
+}
+
+static void filter_last_drop(void *state, const char **rule, double *value)
+{
+	filter_state *st = state;
+
+	*rule = st->rule;
+	*value = st->value;
 }
 
 static void filter_free_settings(void *settings)
@@ -239,7 +282,8 @@ static void filter_free_settings(void *settings)
 }
 
 static const pl_stage_ops filter_ops = {
-	"filter", filter_parse, filter_open, filter_process, filter_close, filter_free_settings
+	"filter", filter_parse, filter_open, filter_process, filter_close, filter_free_settings,
+	filter_pure, filter_last_drop, sach_filter_mark_failed
 };
 
 static const pl_stage_ops *const all_stages[] = { &normalise_ops, &filter_ops };

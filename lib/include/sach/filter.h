@@ -188,6 +188,14 @@ typedef struct sach_filter_result {
 SACH_API int sach_filter_process(sach_filter *filter, sach_doc *doc, sach_filter_result *out);
 
 /**
+ * Writes what sach_filter_process() writes for a document that fails rule
+ * `rule` with `value` ("sach": {"filter": {"rule", "value"}}), for a caller
+ * that already knows the verdict for this text (sach-run reuses the verdict
+ * of an identical text). 0, SACH_ENOMEM or SACH_EINVAL (bad "sach" field).
+ */
+SACH_API int sach_filter_mark_failed(sach_doc *doc, const char *rule, double value);
+
+/**
  * The same on bare text, for callers without a sach_doc: no meta block; the
  * cleaned text (when lines were removed) is in *clean_text and *clean_len,
  * borrowed until the next call (both may be NULL to ignore it).
