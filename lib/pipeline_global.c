@@ -452,7 +452,8 @@ int sach__pl_global_run(sach_pipeline *p)
 	pthread_t *th;
 	int i, started = 0, rc;
 
-	if (!p->dedupe)
+	/* No documents reached the dedupe: nothing to cluster or apply. */
+	if (!p->dedupe || p->nparts == 0)
 		return SACH_OK;
 	if ((rc = run_cluster(p)) < 0)
 		return rc;

@@ -163,6 +163,13 @@ int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete)
 	int rc;
 
 	*resumed = *complete = false;
+	{
+		struct stat st;
+
+		if (stat(p->out_dir, &st) == 0 && !S_ISDIR(st.st_mode))
+			return sach__error_set(SACH_EINVAL, "output '%s' exists and is not a directory",
+					       p->out_dir);
+	}
 	if ((rc = mkdir_p(p->out_dir)) < 0)
 		return rc;
 	if ((rc = state_text(p, &want)) < 0)
