@@ -40,6 +40,10 @@ static void help(void)
 	       "                           (percentiles) as JSON\n"
 	       "      --list-rules         print the rules in evaluation order with their\n"
 	       "                           thresholds and exit\n"
+	       "      --wordlist LIST=FILE add the entries of FILE (UTF-8, one entry of one\n"
+	       "                           or more words per line, '#' comments) to the\n"
+	       "                           built-in list LIST: adult, gambling, boilerplate\n"
+	       "                           or policy (repeatable)\n"
 	       "\n"
 	       "%s"
 	       "\n"
@@ -113,7 +117,9 @@ static int write_report(const char *path, const sach_filter_stats *s)
 	return rc < 0 ? SACH_EXIT_FAILURE : SACH_EXIT_OK;
 }
 
-enum { OPT_CONFIG = 1, OPT_MODE, OPT_CLEAN_LINES, OPT_REPORT, OPT_LIST_RULES };
+enum { OPT_CONFIG = 1, OPT_MODE, OPT_CLEAN_LINES, OPT_REPORT, OPT_LIST_RULES, OPT_WORDLIST };
+
+#define MAX_WORDLIST_FILES 32
 
 static const struct option own_options[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
@@ -121,6 +127,7 @@ static const struct option own_options[] = {
 	{ "clean-lines", no_argument, NULL, OPT_CLEAN_LINES },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+	{ "wordlist", required_argument, NULL, OPT_WORDLIST },
 };
 
 int main(int argc, char **argv)
@@ -133,6 +140,9 @@ int main(int argc, char **argv)
 	sach_config *cfg = NULL;
 	sach_filter_rules *rules = NULL;
 	const char *config_path = NULL, *report_path = NULL;
+	const char *wordlist_files[MAX_WORDLIST_FILES];
+	sach_wordlist wordlist_of[MAX_WORDLIST_FILES];
+	int nwordlists = 0, w;
 	int opt, code, mode = -1;
 	bool clean = false, list = false;
 
@@ -163,6 +173,24 @@ int main(int argc, char **argv)
 		case OPT_CLEAN_LINES: clean = true; break;
 		case OPT_REPORT: report_path = optarg; break;
 		case OPT_LIST_RULES: list = true; break;
+		case OPT_WORDLIST: {
+			const char *eq = strchr(optarg, '=');
+			int l, found = -1;
+
+			for (l = 0; eq && l < SACH_WORDLIST_COUNT; l++)
+				if (strlen(sach_wordlist_name((sach_wordlist)l)) == (size_t)(eq - optarg) &&
+				    strncmp(optarg, sach_wordlist_name((sach_wordlist)l),
+					    (size_t)(eq - optarg)) == 0)
+					found = l;
+			if (found < 0 || !eq[1])
+				tool_usage_error("--wordlist: expected LIST=FILE with LIST adult, "
+						 "gambling, boilerplate or policy, not '%s'", optarg);
+			if (nwordlists == MAX_WORDLIST_FILES)
+				tool_usage_error("--wordlist: at most %d files", MAX_WORDLIST_FILES);
+			wordlist_of[nwordlists] = (sach_wordlist)found;
+			wordlist_files[nwordlists++] = eq + 1;
+			break;
+		}
 		case '?':
 		case ':':
 			tool_getopt_error(opt, argv, longopts);
@@ -207,6 +235,15 @@ int main(int argc, char **argv)
 		return SACH_EXIT_FAILURE;
 	}
 	sach_filter_rules_free(rules);
+	/* A word list that cannot be read is a configuration error: exit 2
+	 * with its file:line. */
+	for (w = 0; w < nwordlists; w++)
+		if (sach_signals_add_wordlist(sach_filter_signals_ctx(st.f), wordlist_of[w],
+					      wordlist_files[w]) < 0) {
+			tool_warn("%s", sach_error_last());
+			sach_filter_free(st.f);
+			return SACH_EXIT_USAGE;
+		}
 	/* Drop mode computes only the signals its rules read; a report shows
 	 * every signal's distribution, so it asks for all of them. */
 	if (report_path)
