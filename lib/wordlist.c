@@ -2,10 +2,12 @@
  * wordlist.c - words, word lists and the lexicon that matches them.
  *
  * A word is a whitespace-separated token with the punctuation at both ends
- * stripped ("(Dân" gives "Dân", "trí)" gives "trí"). Words are compared in
- * their folded form (sach_viet_fold_key: lowercase, tone marks in the old
- * style, i/y folded), so "XEM THÊM" and "xem thêm" match and "hoà" matches
- * "hòa", while diacritics still count: "cac" and "các" are different words.
+ * stripped ("(Dan" gives "Dan", "tri)" gives "tri", whatever the marks on
+ * the letters). Words are compared in their folded form (sach_viet_fold_key:
+ * lowercase, tone marks in the old style, i/y folded), so "XEM THEM" and
+ * "xem them" (with e-circumflex) match and hoa with the grave on the a
+ * matches hoa with the grave on the o, while diacritics still count: "cac"
+ * and cac with an acute on the a are different words.
  * Nothing is ever matched on an ASCII-folded substring.
  *
  * The lexicon is one hash table keyed by n-gram keys (sach__ngram_key over
