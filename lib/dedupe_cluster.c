@@ -214,6 +214,7 @@ static int load_file(struct table *t, const char *path, uint32_t kind, uint8_t d
 {
 	sach__dd_header h;
 	sach__dd_in *in;
+	size_t first = t->n;
 	int rc, tag;
 
 	if ((rc = sach__dd_in_open(&in, path, kind, &h)) < 0)
@@ -227,6 +228,14 @@ static int load_file(struct table *t, const char *path, uint32_t kind, uint8_t d
 		}
 		if ((rc = read_doc(t, in, &h, dkind, h.part)) < 0)
 			goto out;
+		/* The signer writes lines that grow; the drop list lists them in
+		 * that order and apply refuses any other, so a signature file
+		 * out of order is refused here, not in a drop list we wrote. An
+		 * index holds documents of many parts: its lines need no order. */
+		if (dkind == D_SIG && t->n - first > 1 && t->line[t->n - 1] <= t->line[t->n - 2]) {
+			rc = sach__dd_in_corrupt(in, "document lines out of order");
+			goto out;
+		}
 	}
 out:
 	sach__dd_in_close(in);
@@ -243,35 +252,65 @@ static bool same_key(const struct table *t, size_t a, size_t b)
 	return t->key[2 * a] == t->key[2 * b] && t->key[2 * a + 1] == t->key[2 * b + 1];
 }
 
-/* Unions every group of equal hashes (pairs sorted, stable). */
-static void join_groups(struct table *t, uint32_t *parent, sach__dd_pair *v, size_t n,
-			bool exact, sach_dedupe_cluster_stats *st)
+/*
+ * Unions the members of one group of equal low key halves (in document
+ * order) that have the same high half too. A file from the signer only
+ * has equal keys in a group, but a crafted one (an index comes from the
+ * user) can hold many high halves under one low half, and looking for
+ * each member's equal among the earlier ones would take quadratic time:
+ * such a group is sorted by its high halves instead (stable, so each run
+ * starts with its lowest member, which leads).
+ */
+static void join_exact(const struct table *t, uint32_t *parent, sach__dd_pair *g,
+		       sach__dd_pair *tmp, size_t n)
 {
-	size_t s, e, j, k;
+	size_t s, j;
+
+	for (j = 1; j < n && same_key(t, g[0].i, g[j].i); j++)
+		;
+	if (j < n) {
+		for (j = 0; j < n; j++)
+			g[j].h = t->key[2 * g[j].i + 1];
+		sach__dd_sort_pairs(g, tmp, n);
+	}
+	for (s = 0, j = 1; j < n; j++) {
+		if (g[j].h != g[s].h)
+			s = j;
+		else
+			sach__uf_union(parent, g[s].i, g[j].i);
+	}
+}
+
+/* Unions every group of equal hashes (pairs sorted, stable). */
+static void join_groups(struct table *t, uint32_t *parent, sach__dd_pair *v, sach__dd_pair *tmp,
+			size_t n, bool exact, sach_dedupe_cluster_stats *st)
+{
+	size_t s, e, j;
 
 	for (s = 0; s < n; s = e) {
 		for (e = s + 1; e < n && v[e].h == v[s].h; e++)
 			;
+		if (exact) {
+			join_exact(t, parent, v + s, tmp, e - s);
+			continue;
+		}
 		for (j = s + 1; j < e; j++) {
 			uint32_t a = v[s].i, b = v[j].i;
 
-			if (exact) {
-				/* The low halves agree; the lowest member with the
-				 * same high half leads. */
-				for (k = s; k < j && !same_key(t, v[k].i, b); k++)
-					;
-				if (k == j)
-					continue;
-				a = v[k].i;
-			}
 			if (sach__uf_find(parent, a) == sach__uf_find(parent, b))
 				continue;
-			if (!exact && t->sets) {
+			if (t->sets) {
 				const uint32_t *sa = (const uint32_t *)(void *)t->sets_buf.ptr + t->set_off[a];
 				const uint32_t *sb = (const uint32_t *)(void *)t->sets_buf.ptr + t->set_off[b];
+				size_t na = t->set_off[a + 1] - t->set_off[a];
+				size_t nb = t->set_off[b + 1] - t->set_off[b];
+				size_t lo = na < nb ? na : nb, hi = na < nb ? nb : na;
 
-				if (sach__dd_set_jaccard(sa, t->set_off[a + 1] - t->set_off[a], sb,
-							 t->set_off[b + 1] - t->set_off[b]) < t->p.jaccard) {
+				/* Jaccard is at most lo / hi: a pair that bound refuses
+				 * needs no merge (the same decision), so one huge set in
+				 * a bucket does not cost its length for every member. */
+				if ((hi && (double)lo / (double)hi < t->p.jaccard) ||
+				    sach__dd_set_jaccard(sa, na, sb, nb) < t->p.jaccard) {
 					st->candidates_rejected++;
 					continue;
 				}
@@ -751,7 +790,7 @@ int sach_dedupe_cluster(const char *const *sigs, size_t nsigs, const char *dropl
 		for (i = 0; i < t.n; i++)
 			v[i].h = t.key[2 * i], v[i].i = (uint32_t)i;
 		sach__dd_sort_pairs(v, tmp, t.n);
-		join_groups(&t, parent, v, t.n, true, &st);
+		join_groups(&t, parent, v, tmp, t.n, true, &st);
 	}
 	if (first.p.near) {
 		for (b = 0; b < first.p.bands; b++) {
@@ -759,7 +798,7 @@ int sach_dedupe_cluster(const char *const *sigs, size_t nsigs, const char *dropl
 				if (has_sig(&t, i))
 					v[nv].h = t.bands[i * first.p.bands + b], v[nv++].i = (uint32_t)i;
 			sach__dd_sort_pairs(v, tmp, nv);
-			join_groups(&t, parent, v, nv, false, &st);
+			join_groups(&t, parent, v, tmp, nv, false, &st);
 		}
 	}
 	free(v);
