@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <xxhash.h>
 
 #include "error_internal.h"
 #include "input.h"
@@ -100,25 +101,26 @@ static const char *final_part_name(const sach_pipeline *p)
 }
 
 /*
- * A document's split follows its id. A record without an id field gets
- * "SOURCE:LINE" from the reader, which here would be the part file's path:
- * use "pPART:LINE" instead, which does not depend on where the output is.
+ * A document's split follows its id. A JSON record without an id field gets
+ * "SOURCE:LINE" from the reader, which here would name the part file (and so
+ * change with part_size or the output directory): such a document goes by
+ * its text instead, "text:" and the XXH3-64 of the text in hex.
  */
 static int add_doc(sach_pipeline *p, sach_shard_writer *w, const sach_doc *doc,
-		   const char *part_path, size_t part)
+		   const char *part_path)
 {
 	const char *id = sach_doc_id(doc), *text;
 	size_t n = strlen(part_path), len;
-	char own[64];
+	char own[32];
 	int rc;
 
 	if (strncmp(id, part_path, n) != 0 || id[n] != ':')
 		return sach_shard_writer_add(w, doc);
-	snprintf(own, sizeof(own), "p%zu:%s", part, id + n + 1);
+	text = sach_doc_text(doc, &len);
+	snprintf(own, sizeof(own), "text:%016llx", (unsigned long long)XXH3_64bits(text, len));
 	sach_buf_clear(&p->scratch);
 	if ((rc = sach_doc_write_jsonl(doc, &p->scratch)) < 0)
 		return rc;
-	text = sach_doc_text(doc, &len);
 	return sach_shard_writer_add_line(w, own, strlen(own), p->scratch.ptr, p->scratch.len,
 					  sach_shard_count_syllables(text, len));
 }
@@ -159,7 +161,7 @@ static int shard_output(sach_pipeline *p)
 		if ((rc = sach_reader_open(&rd, path, &ro)) < 0)
 			break;
 		while ((rc = sach_reader_next(rd, &doc)) > 0) {
-			if ((rc = add_doc(p, w, doc, path, i)) < 0)
+			if ((rc = add_doc(p, w, doc, path)) < 0)
 				break;
 			p->global.shard_docs++;
 		}

@@ -1,7 +1,8 @@
 # Edges: an empty input still gives a complete output (zero shards, counts,
 # a manifest that verifies); a corrupt input is a data failure (exit 1) that
 # names it and where the loss starts; an output path that is a file is a
-# usage error (exit 2); plain text with blank-line documents works.
+# usage error (exit 2); plain text with blank-line documents works; records
+# without an id field go to a split by their text.
 : >empty.jsonl
 printf 'name: e\ninputs: [empty.jsonl]\noutput: o1\nstages: [normalise, dedupe, shard]\n' >e.yaml
 sach-run -q e.yaml
@@ -22,3 +23,14 @@ printf 'name: t\ninputs: [{path: %s, format: text, doc_sep: blank}]\noutput: o3\
 sach-run -q t.yaml
 echo "text: exit $?"
 zstd -dc o3/train-00000-of-00001.jsonl.zst | wc -l
+# Records without an id field go to a split by their text, so two part
+# sizes (which cut the parts differently) give the same shards.
+sed 's/"id": "[^"]*", //' "$CORPORA/vi-clean.jsonl" >noid.jsonl
+for ps in 2K 1M; do
+	printf 'name: n\ninputs: [noid.jsonl]\noutput: n%s\npart_size: %s\nstages: [normalise, {shard: {split: {train: 0.5, test: 0.5}}}]\n' $ps $ps >n$ps.yaml
+	sach-run -q n$ps.yaml || echo "run $ps failed"
+done
+for f in manifest.json train-00000-of-00001.jsonl.zst test-00000-of-00001.jsonl.zst; do
+	cmp -s "n2K/$f" "n1M/$f" && echo "same $f" || echo "differs: $f"
+done
+grep -c '"id"' noid.jsonl || true
