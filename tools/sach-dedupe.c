@@ -1186,14 +1186,7 @@ int main(int argc, char **argv)
 	env = getenv("TMPDIR");
 	d.tmp_base = env && *env ? env : "/tmp";
 	tool_common_init(&c);
-	longopts = calloc(nown + tool_common_long_options_count + 1, sizeof(*longopts));
-	if (!longopts) {
-		tool_warn("out of memory");
-		return SACH_EXIT_FAILURE;
-	}
-	memcpy(longopts, own_options, sizeof(own_options));
-	memcpy(longopts + nown, tool_common_long_options,
-	       tool_common_long_options_count * sizeof(*longopts));
+	longopts = tool_long_options(own_options, nown);
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:q", longopts, NULL)) != -1) {

@@ -197,14 +197,7 @@ int main(int argc, char **argv)
 	tool_init("sach-normalise");
 	tool_common_init(&c);
 	memset(&st, 0, sizeof(st));
-	longopts = calloc(nown + tool_common_long_options_count + 1, sizeof(*longopts));
-	if (!longopts) {
-		tool_warn("out of memory");
-		return SACH_EXIT_FAILURE;
-	}
-	memcpy(longopts, own_options, sizeof(own_options));
-	memcpy(longopts + nown, tool_common_long_options,
-	       tool_common_long_options_count * sizeof(*longopts));
+	longopts = tool_long_options(own_options, nown);
 
 	opterr = 0; /* messages come from tool_getopt_error(), prefixed with the tool's name */
 	while ((opt = getopt_long(argc, argv, ":o:q", longopts, NULL)) != -1) {

@@ -234,14 +234,7 @@ int main(int argc, char **argv)
 	c.compress_set = true;
 	c.output = NULL;
 	memset(&st, 0, sizeof(st));
-	longopts = calloc(nown + tool_common_long_options_count + 1, sizeof(*longopts));
-	if (!longopts) {
-		tool_warn("out of memory");
-		return SACH_EXIT_FAILURE;
-	}
-	memcpy(longopts, own_options, sizeof(own_options));
-	memcpy(longopts + nown, tool_common_long_options,
-	       tool_common_long_options_count * sizeof(*longopts));
+	longopts = tool_long_options(own_options, nown);
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:q", longopts, NULL)) != -1) {

@@ -382,3 +382,17 @@ void tool_common_finish(tool_common *c, int argc, char **argv)
 	    same_path(c->rejected_path, c->stats_path) || same_path(c->quarantine_path, c->stats_path))
 		tool_usage_error("two outputs name the same file");
 }
+
+struct option *tool_long_options(const struct option *own, size_t nown)
+{
+	struct option *all = calloc(nown + tool_common_long_options_count + 1, sizeof(*all));
+
+	if (!all) {
+		tool_warn("out of memory");
+		exit(SACH_EXIT_FAILURE);
+	}
+	memcpy(all, own, nown * sizeof(*all));
+	memcpy(all + nown, tool_common_long_options,
+	       tool_common_long_options_count * sizeof(*all));
+	return all;
+}

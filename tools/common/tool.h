@@ -85,6 +85,11 @@ enum {
 /* The common long options, to be copied in front of a tool's own table. */
 extern const struct option tool_common_long_options[];
 extern const size_t tool_common_long_options_count;
+/* A tool's own long options (nown of them) followed by the common ones, as
+ * one table for getopt_long(); the caller frees it. Exits 1 if out of
+ * memory. */
+struct option *tool_long_options(const struct option *own, size_t nown);
+
 /* Text for --help describing the common options. */
 extern const char tool_common_help[];
 
