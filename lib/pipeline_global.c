@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline_output.h"
+#include "pipeline_index.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -310,7 +311,7 @@ static int apply_part(sach_pipeline *p, size_t part)
 	sach_reader_options ro = SACH_READER_OPTIONS_INIT;
 	sach_writer_options wo = SACH_WRITER_OPTIONS_INIT;
 	sach_reader *rd = NULL;
-	sach_writer *kept = NULL, *rej = NULL;
+	sach_writer *kept = NULL, *rej = NULL, *index = NULL;
 	sach_dedupe_applier *a = NULL;
 	sach_doc *doc;
 	sach_buf line = { 0 };
@@ -333,6 +334,9 @@ static int apply_part(sach_pipeline *p, size_t part)
 		goto out;
 	sach__pl_part_path(p, part, "dedupe-rejected", in_path, sizeof(in_path));
 	if ((rc = sach_writer_open(&rej, in_path, &wo)) < 0)
+		goto out;
+	sach__pl_part_path(p, part, "final.index", in_path, sizeof(in_path));
+	if (p->shard && (rc = sach_writer_open(&index, in_path, &wo)) < 0)
 		goto out;
 	while ((rc = sach_reader_next(rd, &doc)) > 0) {
 		const char *reason = NULL;
@@ -358,7 +362,8 @@ static int apply_part(sach_pipeline *p, size_t part)
 				break;
 		} else {
 			if ((rc = sach_doc_write_jsonl(doc, &line)) < 0 ||
-			    (rc = sach_writer_write(kept, line.ptr, line.len)) < 0)
+			    (rc = sach_writer_write(kept, line.ptr, line.len)) < 0 ||
+			    (index && (rc = sach__pl_index_add(index, doc)) < 0))
 				break;
 		}
 	}
@@ -378,6 +383,12 @@ static int apply_part(sach_pipeline *p, size_t part)
 		goto out;
 	}
 	rej = NULL;
+	if (index) {
+		rc = sach_writer_commit(index);
+		index = NULL;
+		if (rc < 0)
+			goto out;
+	}
 	rc = write_apply_done(p, part, sach_dedupe_applier_stats(a), exact, near, exact_index,
 			      near_index);
 out:
@@ -385,6 +396,8 @@ out:
 		sach_writer_abort(kept);
 	if (rej)
 		sach_writer_abort(rej);
+	if (index)
+		sach_writer_abort(index);
 	sach_reader_close(rd);
 	sach_dedupe_applier_free(a);
 	sach_buf_free(&line);

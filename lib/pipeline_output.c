@@ -5,8 +5,9 @@
  * file each, counts.json and config.json. Everything is assembled in part
  * order, so it is the same bytes whatever the number of workers.
  *
- * Part files are zstd streams; a concatenation of zstd frames is a valid
- * zstd stream, so rejected.jsonl.zst is the part files' bytes end to end.
+ * The rejected and quarantined records of the parts are recompressed as
+ * one stream rather than concatenated, so the bytes do not depend on where
+ * the parts were cut.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline_output.h"
@@ -20,14 +21,27 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <xxhash.h>
 
 #include "error_internal.h"
 #include "input.h"
 #include "pipeline_global.h"
+#include "pipeline_index.h"
 
-/* zstd level of documents.jsonl.zst, rejected and quarantine files. */
+/* zstd level of documents.jsonl.zst (the output proper, without shards). */
 #define OUTPUT_LEVEL 3
+/*
+ * rejected.jsonl.zst and quarantine.jsonl.zst: records kept for audit, read
+ * rarely, and on a typical run more bytes than the output (every copy of a
+ * duplicated page). Level 1 costs about three quarters of level 3's CPU for
+ * files about 15% larger (viwiki x3: 62 vs 54 MB), and one compression
+ * thread: the file is written beside the shards on its own thread already,
+ * and zstd's jobs on a second thread cost another half of the CPU (measured
+ * with zstd -T1/-T2 on the rejected records of viwiki x3). zstd writes the
+ * same bytes for any number of threads from one up, so this does not make
+ * the bytes depend on the worker count.
+ */
+#define SIDE_LEVEL 1
+#define SIDE_THREADS 1
 
 static int write_file(const char *path, const char *data, size_t len)
 {
@@ -69,7 +83,8 @@ static int append_file(sach_writer *w, const char *path)
  * one zstd stream: recompressed rather than concatenated, so the bytes do
  * not depend on where the parts were cut.
  */
-static int concat_parts(sach_pipeline *p, const char *name, const char *const *whats)
+static int concat_parts(sach_pipeline *p, const char *name, const char *const *whats,
+			int level, unsigned threads)
 {
 	char path[4096];
 	sach_writer *w = NULL;
@@ -78,8 +93,8 @@ static int concat_parts(sach_pipeline *p, const char *name, const char *const *w
 	int rc;
 
 	o.compression = SACH_COMPRESS_ZSTD;
-	o.level = OUTPUT_LEVEL;
-	o.threads = p->workers;
+	o.level = level;
+	o.threads = threads;
 	snprintf(path, sizeof(path), "%s/%s", p->out_dir, name);
 	if ((rc = sach_writer_open(&w, path, &o)) < 0)
 		return rc;
@@ -100,29 +115,68 @@ static const char *final_part_name(const sach_pipeline *p)
 	return p->dedupe ? "final" : "kept";
 }
 
-/*
- * A document's split follows its id. A JSON record without an id field gets
- * "SOURCE:LINE" from the reader, which here would name the part file (and so
- * change with part_size or the output directory): such a document goes by
- * its text instead, "text:" and the XXH3-64 of the text in hex.
- */
-static int add_doc(sach_pipeline *p, sach_shard_writer *w, const sach_doc *doc,
-		   const char *part_path)
+/* A document of a part without an index: parsed for its key and text. */
+static int add_doc(sach_pipeline *p, sach_shard_writer *w, const sach_doc *doc)
 {
-	const char *id = sach_doc_id(doc), *text;
-	size_t n = strlen(part_path), len;
+	const char *id = sach_doc_id(doc), *key, *text;
 	char own[32];
+	size_t len;
 	int rc;
 
-	if (strncmp(id, part_path, n) != 0 || id[n] != ':')
+	key = sach__pl_split_key(doc, own);
+	if (key == id)
 		return sach_shard_writer_add(w, doc);
 	text = sach_doc_text(doc, &len);
-	snprintf(own, sizeof(own), "text:%016llx", (unsigned long long)XXH3_64bits(text, len));
 	sach_buf_clear(&p->scratch);
 	if ((rc = sach_doc_write_jsonl(doc, &p->scratch)) < 0)
 		return rc;
-	return sach_shard_writer_add_line(w, own, strlen(own), p->scratch.ptr, p->scratch.len,
+	return sach_shard_writer_add_line(w, key, strlen(key), p->scratch.ptr, p->scratch.len,
 					  sach_shard_count_syllables(text, len));
+}
+
+/*
+ * A part the dedupe apply step wrote, with its index (pipeline_index.c):
+ * the lines go to the shards as they are, unparsed. The two files were
+ * committed together; a count that differs means the work directory was
+ * damaged.
+ */
+static int add_indexed_part(sach_pipeline *p, sach_shard_writer *w, const char *path,
+			    const char *index_path, const sach_reader_options *ro)
+{
+	sach_reader *rd = NULL;
+	pl_index *x = NULL;
+	const char *raw, *key;
+	size_t len, klen;
+	uint64_t syllables;
+	int rc, more;
+
+	if ((rc = sach_reader_open(&rd, path, ro)) < 0)
+		return rc;
+	if ((rc = sach__pl_index_open(&x, index_path)) < 0)
+		goto out;
+	for (;;) {
+		if ((rc = sach_reader_skip(rd)) < 0)
+			break;
+		if ((more = sach__pl_index_next(x, &key, &klen, &syllables)) < 0) {
+			rc = more;
+			break;
+		}
+		if (rc != more) {
+			rc = sach__error_set(SACH_ECORRUPT, "'%s' and '%s' do not hold the same "
+					     "documents", path, index_path);
+			break;
+		}
+		if (rc == 0)
+			break;
+		sach_reader_raw(rd, &raw, &len, NULL, NULL);
+		if ((rc = sach_shard_writer_add_line(w, key, klen, raw, len, syllables)) < 0)
+			break;
+		p->global.shard_docs++;
+	}
+out:
+	sach__pl_index_close(x);
+	sach_reader_close(rd);
+	return rc;
 }
 
 static int shard_output(sach_pipeline *p)
@@ -153,15 +207,20 @@ static int shard_output(sach_pipeline *p)
 			rc = sach_shard_writer_add_input(w, &in);
 	}
 	for (i = 0; i < p->nparts && rc == SACH_OK; i++) {
-		char path[4096];
+		char path[4096], index_path[4096];
 		sach_reader *rd = NULL;
 		sach_doc *doc;
 
 		sach__pl_part_path(p, i, final_part_name(p), path, sizeof(path));
+		if (p->dedupe) {
+			sach__pl_part_path(p, i, "final.index", index_path, sizeof(index_path));
+			rc = add_indexed_part(p, w, path, index_path, &ro);
+			continue;
+		}
 		if ((rc = sach_reader_open(&rd, path, &ro)) < 0)
 			break;
 		while ((rc = sach_reader_next(rd, &doc)) > 0) {
-			if ((rc = add_doc(p, w, doc, path)) < 0)
+			if ((rc = add_doc(p, w, doc)) < 0)
 				break;
 			p->global.shard_docs++;
 		}
@@ -284,9 +343,10 @@ static void *side_main(void *arg)
 	static const char *const quarantined[] = { "quarantine", NULL };
 	side_job *j = arg;
 
-	j->rc = concat_parts(j->p, "rejected.jsonl.zst", rejected);
+	j->rc = concat_parts(j->p, "rejected.jsonl.zst", rejected, SIDE_LEVEL, SIDE_THREADS);
 	if (j->rc == SACH_OK && j->p->on_error == PL_ON_ERROR_QUARANTINE)
-		j->rc = concat_parts(j->p, "quarantine.jsonl.zst", quarantined);
+		j->rc = concat_parts(j->p, "quarantine.jsonl.zst", quarantined, SIDE_LEVEL,
+				     SIDE_THREADS);
 	if (j->rc < 0)
 		snprintf(j->message, sizeof(j->message), "%s", sach_error_last());
 	return NULL;
@@ -333,7 +393,7 @@ int sach__pl_output(sach_pipeline *p)
 	} else {
 		const char *docs[] = { final_part_name(p), NULL };
 
-		rc = concat_parts(p, "documents.jsonl.zst", docs);
+		rc = concat_parts(p, "documents.jsonl.zst", docs, OUTPUT_LEVEL, p->workers);
 	}
 	if (side_started)
 		pthread_join(side_thread, NULL);

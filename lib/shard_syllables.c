@@ -8,6 +8,9 @@
  * Invalid UTF-8 is not a letter.
  */
 #include "sach/shard.h"
+
+#include <pthread.h>
+
 #include "unicode_internal.h"
 
 static bool is_ascii_letter(unsigned char c)
@@ -80,46 +83,63 @@ static int char_class(const unsigned char *s, size_t len, size_t i, size_t *n)
 	return is_letter(cp) ? C_LETTER : C_OTHER;
 }
 
+/*
+ * Classes of U+0000-U+07FF, where almost every character of a Vietnamese
+ * text lies (the ASCII letters, the precomposed Latin letters of U+00C0-
+ * U+01BF, the combining marks). Built once from is_letter()/is_space(), so
+ * the definition stays in one place.
+ */
+static unsigned char cls2[0x800];
+static pthread_once_t cls2_once = PTHREAD_ONCE_INIT;
+
+static void cls2_init(void)
+{
+	uint32_t cp;
+
+	for (cp = 0; cp < 0x800; cp++)
+		cls2[cp] = is_space(cp) ? C_SPACE : is_letter(cp) ? C_LETTER : C_OTHER;
+}
+
+static inline bool is_cont(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
 uint64_t sach_shard_count_syllables(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	uint64_t count = 0;
+	unsigned in_token = 0, letters = 1;
 	size_t i = 0;
 
+	pthread_once(&cls2_once, cls2_init);
+	/* One character a step, with no branch on the class: a token of
+	 * letters counts when whitespace (or the end) closes it. The common
+	 * one- and two-byte characters and the Vietnamese block U+1E00-U+1EFF
+	 * are decoded inline; the rest (and ill-formed bytes) the slow way. */
 	while (i < len) {
-		bool letters = true;
+		unsigned c = s[i], cls, space;
 		size_t n;
-		int cls;
 
-		/* Skip whitespace. */
-		for (;;) {
-			if (i >= len)
-				return count;
-			if (s[i] < 0x80) {
-				if (ascii_class[s[i]] != C_SPACE)
-					break;
-				i++;
-			} else {
-				if (char_class(s, len, i, &n) != C_SPACE)
-					break;
-				i += n;
-			}
+		if (c < 0x80) {
+			cls = ascii_class[c];
+			n = 1;
+		} else if (c >= 0xC2 && c <= 0xDF && i + 1 < len && is_cont(s[i + 1])) {
+			cls = cls2[((c & 0x1F) << 6) | (s[i + 1] & 0x3F)];
+			n = 2;
+		} else if (c == 0xE1 && i + 2 < len && is_cont(s[i + 1]) && is_cont(s[i + 2])) {
+			uint32_t cp = 0x1000 | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+
+			cls = cp >= 0x1DC0 && cp <= 0x1EFF ? C_LETTER : cp == 0x1680 ? C_SPACE : C_OTHER;
+			n = 3;
+		} else {
+			cls = (unsigned)char_class(s, len, i, &n);
 		}
-		/* One token: up to the next whitespace. */
-		while (i < len) {
-			if (s[i] < 0x80) {
-				cls = ascii_class[s[i]];
-				n = 1;
-			} else {
-				cls = char_class(s, len, i, &n);
-			}
-			if (cls == C_SPACE)
-				break;
-			if (cls != C_LETTER)
-				letters = false;
-			i += n;
-		}
-		count += letters;
+		space = cls == C_SPACE;
+		count += space & in_token & letters;
+		letters = space | (letters & (cls == C_LETTER));
+		in_token = !space;
+		i += n;
 	}
-	return count;
+	return count + (in_token & letters);
 }

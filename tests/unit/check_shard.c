@@ -192,6 +192,16 @@ START_TEST(shard_syllables)
 	ck_assert_uint_eq(SYL("ab\xff cd"), 1);
 	/* CJK is not in the letter set */
 	ck_assert_uint_eq(SYL("\xe4\xb8\xad x"), 1);
+	/* the characters decoded inline: U+1680 and U+2003 separate, U+1DC0
+	 * is a mark, U+00D7 and U+02B0 are not letters, Greek and Cyrillic are */
+	ck_assert_uint_eq(SYL("a\xe1\x9a\x80" "b\xe2\x80\x83" "c"), 3);
+	ck_assert_uint_eq(SYL("a\xe1\xb7\x80 \xe1\xbb\x9d"), 2);
+	ck_assert_uint_eq(SYL("2\xc3\x97" "3 \xca\xb0 x"), 1);
+	ck_assert_uint_eq(SYL("\xce\xb1\xce\xb2 \xd0\xb4\xd0\xb0"), 2);
+	/* a character cut at the end of the text, and a lone lead byte */
+	ck_assert_uint_eq(SYL("ab \xc3"), 1);
+	ck_assert_uint_eq(SYL("ab \xe1\xbb"), 1);
+	ck_assert_uint_eq(SYL("a\xc3 b"), 1);
 #undef SYL
 }
 END_TEST
