@@ -53,8 +53,10 @@ static int state_text(const sach_pipeline *p, sach_buf *out)
 	int rc;
 
 	/* part_size is not in the config hash (it does not change the output)
-	 * but finished parts are only reusable with the same cut. */
-	snprintf(line, sizeof(line), "sach-run state 1\nconfig %016" PRIx64 "\npart_size %" PRIu64 "\n",
+	 * but finished parts are only reusable with the same cut. The number
+	 * after "state" is the work files' format: 2 added the final index
+	 * (pipeline_index.c), so unfinished work of an older sach is redone. */
+	snprintf(line, sizeof(line), "sach-run state 2\nconfig %016" PRIx64 "\npart_size %" PRIu64 "\n",
 		 p->config_hash, p->part_size);
 	if ((rc = sach_buf_puts(out, line)) < 0)
 		return rc;
@@ -95,14 +97,16 @@ static char *read_small_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* Whether two state texts name the same config (their first two lines). */
+/* Whether two state texts name the same config (their "config" lines). */
 static bool same_config_line(const char *a, const char *b)
 {
-	const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+	/* the second line: the first is the work files' format, which is not
+	 * the run's config (an older sach's unfinished work is redone) */
+	const char *sa = strchr(a, '\n'), *sb = strchr(b, '\n'), *ea, *eb;
 
-	if (!ea || !eb || !(ea = strchr(ea + 1, '\n')) || !(eb = strchr(eb + 1, '\n')))
+	if (!sa || !sb || !(ea = strchr(sa + 1, '\n')) || !(eb = strchr(sb + 1, '\n')))
 		return false;
-	return ea - a == eb - b && memcmp(a, b, (size_t)(ea - a)) == 0;
+	return ea - sa == eb - sb && memcmp(sa, sb, (size_t)(ea - sa)) == 0;
 }
 
 /* Names a finished or unfinished run of sach-run leaves in its directory. */
