@@ -55,6 +55,7 @@ void sach__pl_fail(sach_pipeline *p, int code, const char *message)
 		p->fail_code = code < 0 ? code : SACH_ERROR;
 		snprintf(p->fail_message, sizeof(p->fail_message), "%s", message);
 	}
+	pthread_cond_broadcast(&p->applied_cond);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -85,6 +86,7 @@ int sach_pipeline_load(sach_pipeline **out, const char *config_path,
 	p->opts = opts ? *opts : def;
 	p->work_level = 1;
 	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->applied_cond, NULL);
 	if ((rc = sach_config_load_file(&p->cfg, config_path)) < 0 || (rc = sach__pl_parse_config(p)) < 0) {
 		sach_pipeline_free(p);
 		return rc;
@@ -117,6 +119,8 @@ void sach_pipeline_free(sach_pipeline *p)
 	sach_buf_free(&p->scratch);
 	sach_config_free(p->cfg);
 	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->applied_cond);
+	free(p->applied);
 	free(p);
 }
 
@@ -167,9 +171,16 @@ int sach_pipeline_run(sach_pipeline *p)
 		sach__pl_log(p, "per-document stages done: %zu part%s (%.2f s)", p->nparts,
 			     p->nparts == 1 ? "" : "s", seconds_since(&t0));
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = sach__pl_global_run(p);
+		rc = sach__pl_side_start(p);
+		if (rc == SACH_OK)
+			rc = sach__pl_global_run(p);
 		if (rc == SACH_OK && p->dedupe)
 			sach__pl_log(p, "dedupe cluster and apply done (%.2f s)", seconds_since(&t0));
+		if (rc < 0) {
+			/* the thread writing the rejected records stops waiting */
+			sach__pl_fail(p, rc, sach_error_last());
+			sach__pl_side_join(p);
+		}
 	}
 	if (rc == SACH_OK) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -422,6 +422,7 @@ static void *apply_main(void *arg)
 			sach__pl_fail(p, rc, sach_error_last());
 			break;
 		}
+		sach__pl_applied(p, part);
 	}
 	return NULL;
 }

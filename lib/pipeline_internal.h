@@ -146,6 +146,13 @@ struct sach_pipeline {
 	bool failed;
 	int fail_code;
 	char fail_message[1024];
+
+	/* The dedupe apply step's finished parts (1 each), which the thread
+	 * writing rejected.jsonl.zst waits for (pipeline_output.c); signalled
+	 * under `lock` on every part finished and on failure. */
+	pthread_cond_t applied_cond;
+	unsigned char *applied;
+	struct pl_side *side;    /* that thread, when it runs (NULL if not) */
 };
 
 /* Logs one line through the caller's callback (no printing here). */

@@ -79,6 +79,24 @@ static int append_file(sach_writer *w, const char *path)
 }
 
 /*
+ * When the rejected records are written beside the dedupe apply step (see
+ * sach__pl_side_start()), a part's records of that step are ready once the
+ * step finished the part. SACH_OK then, or the run's failure.
+ */
+static int wait_applied(sach_pipeline *p, size_t part)
+{
+	int rc = SACH_OK;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->applied && !p->applied[part] && !p->failed)
+		pthread_cond_wait(&p->applied_cond, &p->lock);
+	if (p->applied && !p->applied[part])
+		rc = sach__error_set(SACH_ERROR, "stopped: the run failed");
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+/*
  * OUT/name = the part files named by each `whats` entry, part by part, as
  * one zstd stream: recompressed rather than concatenated, so the bytes do
  * not depend on where the parts were cut.
@@ -100,6 +118,8 @@ static int concat_parts(sach_pipeline *p, const char *name, const char *const *w
 		return rc;
 	for (j = 0; whats[j] && rc == SACH_OK; j++)
 		for (i = 0; i < p->nparts && rc == SACH_OK; i++) {
+			if (strcmp(whats[j], "dedupe-rejected") == 0 && (rc = wait_applied(p, i)) < 0)
+				break;
 			sach__pl_part_path(p, i, whats[j], path, sizeof(path));
 			rc = append_file(w, path);
 		}
@@ -331,17 +351,18 @@ out:
 	return rc;
 }
 
-typedef struct side_job {
+struct pl_side {
 	sach_pipeline *p;
+	pthread_t thread;
 	int rc;
 	char message[1024];   /* errors are per thread: carried back here */
-} side_job;
+};
 
 static void *side_main(void *arg)
 {
 	static const char *const rejected[] = { "rejected", "dedupe-rejected", NULL };
 	static const char *const quarantined[] = { "quarantine", NULL };
-	side_job *j = arg;
+	struct pl_side *j = arg;
 
 	j->rc = concat_parts(j->p, "rejected.jsonl.zst", rejected, SIDE_LEVEL, SIDE_THREADS);
 	if (j->rc == SACH_OK && j->p->on_error == PL_ON_ERROR_QUARANTINE)
@@ -352,11 +373,62 @@ static void *side_main(void *arg)
 	return NULL;
 }
 
+/*
+ * With more than one worker, the rejected and quarantined records go to
+ * their files on a thread of their own from the end of phase A on: beside
+ * the dedupe apply step (taking each part's records of that step as soon
+ * as the step finished the part) and then beside the shards. The files are
+ * independent of the rest, and written only at the end they kept all but
+ * one core idle. With one worker they are written in sach__pl_output().
+ */
+int sach__pl_side_start(sach_pipeline *p)
+{
+	struct pl_side *j;
+
+	if (p->workers <= 1 || p->side)
+		return SACH_OK;
+	if (p->dedupe && p->nparts > 0 && !(p->applied = calloc(p->nparts, 1)))
+		return sach__error_nomem();
+	if (!(j = calloc(1, sizeof(*j))))
+		return sach__error_nomem();
+	j->p = p;
+	if (pthread_create(&j->thread, NULL, side_main, j) != 0) {
+		free(j);
+		free(p->applied);
+		p->applied = NULL;
+		return SACH_OK; /* written in sach__pl_output() instead */
+	}
+	p->side = j;
+	return SACH_OK;
+}
+
+void sach__pl_applied(sach_pipeline *p, size_t part)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->applied)
+		p->applied[part] = 1;
+	pthread_cond_broadcast(&p->applied_cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+int sach__pl_side_join(sach_pipeline *p)
+{
+	struct pl_side *j = p->side;
+	int rc;
+
+	if (!j)
+		return SACH_OK;
+	pthread_join(j->thread, NULL);
+	p->side = NULL;
+	/* after a failure elsewhere the caller's message is the one to keep */
+	rc = j->rc < 0 && !sach__pl_failed(p) ? sach__error_set(j->rc, "%s", j->message) : SACH_OK;
+	free(j);
+	return rc;
+}
+
 int sach__pl_output(sach_pipeline *p)
 {
-	side_job side;
-	pthread_t side_thread;
-	bool side_started;
+	struct pl_side side;
 	pl_part_counts total, part;
 	char path[4096];
 	size_t i;
@@ -380,13 +452,11 @@ int sach__pl_output(sach_pipeline *p)
 	}
 	if (rc < 0)
 		goto out;
-	/* The rejected and quarantined records go to their files on a second
-	 * thread while the documents go to theirs: the files are independent,
-	 * and this last step would otherwise keep all but one core idle. */
+	/* The rejected and quarantined records: already on their way on their
+	 * own thread (sach__pl_side_start()), or written now. */
+	memset(&side, 0, sizeof(side));
 	side.p = p;
-	side.rc = SACH_OK;
-	side_started = p->workers > 1 && pthread_create(&side_thread, NULL, side_main, &side) == 0;
-	if (!side_started)
+	if (!p->side)
 		side_main(&side);
 	if (p->shard) {
 		rc = shard_output(p);
@@ -395,14 +465,16 @@ int sach__pl_output(sach_pipeline *p)
 
 		rc = concat_parts(p, "documents.jsonl.zst", docs, OUTPUT_LEVEL, p->workers);
 	}
-	if (side_started)
-		pthread_join(side_thread, NULL);
+	if (p->side) {
+		int side_rc = sach__pl_side_join(p);
+
+		if (rc == SACH_OK)
+			rc = side_rc;
+	} else if (rc == SACH_OK && side.rc < 0) {
+		rc = sach__error_set(side.rc, "%s", side.message);
+	}
 	if (rc < 0)
 		goto out;
-	if (side.rc < 0) {
-		rc = sach__error_set(side.rc, "%s", side.message);
-		goto out;
-	}
 	if ((rc = write_counts(p, &total)) < 0)
 		goto out;
 	snprintf(path, sizeof(path), "%s/config.json", p->out_dir);
@@ -412,6 +484,11 @@ int sach__pl_output(sach_pipeline *p)
 	p->config_json.len--;
 	p->config_json.ptr[p->config_json.len] = '\0';
 out:
+	if (p->side) {
+		/* failed before the rejected records were waited for */
+		sach__pl_fail(p, rc, sach_error_last());
+		sach__pl_side_join(p);
+	}
 	sach__pl_counts_free(&total, p->nstages);
 	return rc;
 }

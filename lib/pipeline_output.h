@@ -13,6 +13,15 @@ void sach__pl_global_free(sach_pipeline *p);
 /* Runs the global stages' passes between phase A and the output. */
 int sach__pl_global_run(sach_pipeline *p);
 
+/* Starts writing the rejected and quarantined records on a thread of their
+ * own (with more than one worker), after phase A; sach__pl_applied() tells
+ * it a part's dedupe apply step finished. sach__pl_side_join() waits for it
+ * and returns its result (SACH_OK when it was not started); on a failure
+ * elsewhere, sach__pl_fail() first, so it stops waiting. */
+int sach__pl_side_start(sach_pipeline *p);
+void sach__pl_applied(sach_pipeline *p, size_t part);
+int sach__pl_side_join(sach_pipeline *p);
+
 /* Writes the output directory: documents or shards and manifest, rejected
  * and quarantined records, counts.json, config.json. */
 int sach__pl_output(sach_pipeline *p);
