@@ -99,6 +99,10 @@ double sach__dd_set_jaccard(const uint32_t *a, size_t na, const uint32_t *b, siz
 
 /* The text a pre-key hashes (dedupe_prekey.c), appended to out. */
 int sach__dd_prekey_text(const char *text, size_t len, sach_buf *out);
+/* The widest SIMD walk sach__dd_prekey_text() may use: 32 (AVX2, the
+ * default when the CPU has it), 16 (SSSE3) or 1 (none); for the unit
+ * tests, which compare every width with the byte-at-a-time reference. */
+extern unsigned sach__dd_prekey_width;
 
 /* ---- union-find (dedupe_uf.c): roots are always the lowest member ---- */
 

@@ -518,3 +518,105 @@ void sach_reader_close(sach_reader *r)
 	free(r->name);
 	free(r);
 }
+
+/* ---- records cut from bytes held in memory ---- */
+
+/*
+ * The same cut as next_jsonl_or_line() above, over a whole input at once
+ * (a mapped file): a UTF-8 BOM at the start, lines at '\n', blank lines
+ * counted and passed over, one CR before the LF not part of the record,
+ * longer lines reported with their first max_record_bytes bytes. The one
+ * case the stream reader decides by where a read happens to end (a line of
+ * exactly max_record_bytes + 1 bytes whose last byte is CR: over the limit
+ * only if a read stopped right before its LF) is refused, so a caller can
+ * read that input with sach_reader instead.
+ */
+struct sach_record_cutter {
+	const char *data;
+	size_t size, pos, max;
+	char *name;
+	uint64_t line_no, blank_lines;
+	bool started;
+};
+
+int sach_record_cutter_new(sach_record_cutter **out, const char *data, size_t size,
+			   const char *name, const sach_reader_options *opts)
+{
+	sach_record_cutter *c;
+
+	*out = NULL;
+	if (!opts || opts->version != SACH_READER_OPTIONS_VERSION || (!data && size) || !name)
+		return sach__error_set(SACH_EINVAL, "record cutter: invalid arguments");
+	if (opts->max_record_bytes == 0 || opts->max_record_bytes > ((size_t)1 << 40))
+		return sach__error_set(SACH_EINVAL, "max record size out of range");
+	if (opts->format == SACH_FORMAT_TEXT && opts->doc_sep == SACH_DOC_SEP_BLANK)
+		return sach__error_set(SACH_EUNSUPPORTED,
+				       "record cutter: blocks of text need sach_reader");
+	if (!(c = calloc(1, sizeof(*c))) || !(c->name = strdup(name))) {
+		free(c);
+		return sach__error_nomem();
+	}
+	c->data = data;
+	c->size = size;
+	c->max = opts->max_record_bytes;
+	*out = c;
+	return SACH_OK;
+}
+
+int sach_record_cutter_next(sach_record_cutter *c, sach_record_span *rec)
+{
+	if (!c->started) {
+		c->started = true;
+		if (c->size >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0)
+			c->pos = 3;
+	}
+	while (c->pos < c->size) {
+		const char *line = c->data + c->pos;
+		const char *nl = memchr(line, '\n', c->size - c->pos);
+		size_t len = nl ? (size_t)(nl - line) : c->size - c->pos;
+
+		rec->start = c->pos;
+		c->pos = nl ? (size_t)(nl - c->data) + 1 : c->size;
+		rec->next = c->pos;
+		rec->line = ++c->line_no;
+		if (len > c->max) {
+			if (nl && len == c->max + 1 && line[c->max] == '\r')
+				return sach__error_set(SACH_EUNSUPPORTED,
+					"%s:%llu: a line of %zu bytes ending in CR: whether it is over "
+					"the limit depends on read sizes", c->name,
+					(unsigned long long)rec->line, len);
+			rec->raw = line;
+			rec->len = c->max;
+			rec->truncated = true;
+			rec->total_len = len;
+			return sach__error_set(SACH_ETOOBIG,
+				"%s:%llu: record of %llu bytes is over the limit of %zu bytes",
+				c->name, (unsigned long long)rec->line, (unsigned long long)len, c->max);
+		}
+		if (is_blank(line, len, true)) {
+			c->blank_lines++;
+			continue;
+		}
+		if (len && line[len - 1] == '\r')
+			len--;
+		rec->raw = line;
+		rec->len = len;
+		rec->truncated = false;
+		rec->total_len = len;
+		return 1;
+	}
+	return 0;
+}
+
+uint64_t sach_record_cutter_blank_lines(const sach_record_cutter *c)
+{
+	return c->blank_lines;
+}
+
+void sach_record_cutter_free(sach_record_cutter *c)
+{
+	if (!c)
+		return;
+	free(c->name);
+	free(c);
+}

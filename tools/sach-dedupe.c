@@ -11,9 +11,12 @@
  * between them in a temporary directory, so the two ways cannot disagree.
  * It reads its input twice; stdin is first copied to that directory.
  * When only exact duplicates are asked for (--no-near --no-lines, no index,
- * no cluster info), it reads the input once instead: each document is
- * decided as it arrives against a set of the keys seen so far (same keys,
- * same kept documents, same bytes; the CLI tests compare the two).
+ * no cluster info), it makes two passes of its own instead: pre-keys on
+ * worker threads, then the record loop, which computes fold keys only for
+ * the documents that share a pre-key and writes every other kept record
+ * as its raw bytes (--exact-one-pass: one read, a fold key for every
+ * document, decided as it arrives). Same keys, same kept documents, same
+ * bytes as the stages; the CLI tests compare them.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "common/tool.h"
@@ -48,6 +51,11 @@ struct dedupe {
 	sach_dedupe_exact_set *xs;
 	sach_dedupe_prekey_set *ps;  /* two passes: the first pass's groups */
 	uint64_t ord;                /* two passes: ordinal of the next document */
+	uint64_t records;            /* two passes: records of the first pass */
+	uint64_t as_read_kept;       /* two passes: kept and written as read */
+	uint64_t *as_read;           /* two passes: per record, 1 = valid and written
+					back as read when kept (a bit per record) */
+	size_t as_read_words;
 	bool one_pass;               /* --exact-one-pass */
 	sach_buf xfold;
 	bool over_budget;
@@ -181,13 +189,15 @@ enum { B_FREE, B_READY, B_DONE };
 
 struct item {
 	uint64_t line;
+	const char *ptr;             /* the text where it lies, or NULL: */
 	size_t toff, tlen, ioff;     /* text and id in the batch's buffers */
 	size_t koff, klen;           /* the computed keys */
+	bool bad;                    /* a record the reader already refused */
 };
 
 struct batch {
 	int state;
-	size_t n, cap;
+	size_t n, cap, bytes;
 	struct item *items;
 	sach_buf text, ids, keys;
 	const char *source;          /* of every document in the batch */
@@ -317,6 +327,7 @@ static int pool_drain_one(struct pool *pl)
 	rc = pl->drain(pl->dctx, b);
 	b->state = B_FREE;
 	b->n = 0;
+	b->bytes = 0;
 	sach_buf_clear(&b->text);
 	sach_buf_clear(&b->ids);
 	pl->drained++;
@@ -336,6 +347,7 @@ static int pool_submit(struct pool *pl)
 		compute_batch(pl, pl->wctx[0], b);
 		rc = pl->drain(pl->dctx, b);
 		b->n = 0;
+		b->bytes = 0;
 		sach_buf_clear(&b->text);
 		sach_buf_clear(&b->ids);
 		return rc;
@@ -352,8 +364,10 @@ static int pool_submit(struct pool *pl)
 	return 0;
 }
 
-static int pool_add(struct pool *pl, const char *source, uint64_t line, const char *id,
-		    const char *text, size_t len)
+/* A new item at the end of the batch being filled, in *out (submitting
+ * the batch first when the source changes); the submit's failure or
+ * SACH_ENOMEM. */
+static int pool_next_item(struct pool *pl, const char *source, struct item **out)
 {
 	struct batch *b = &pl->b[pl->filled % pl->nb];
 	struct item *it;
@@ -372,18 +386,64 @@ static int pool_add(struct pool *pl, const char *source, uint64_t line, const ch
 		b->cap = cap;
 	}
 	it = &b->items[b->n];
-	it->line = line;
+	memset(it, 0, sizeof(*it));
 	it->toff = b->text.len;
-	it->tlen = len;
 	it->ioff = b->ids.len;
+	b->source = source;
+	*out = it;
+	return 0;
+}
+
+/* Counts the item in and submits the batch when it is full. */
+static int pool_item_done(struct pool *pl, size_t len)
+{
+	struct batch *b = &pl->b[pl->filled % pl->nb];
+
+	b->n++;
+	b->bytes += len;
+	if (b->n >= BATCH_DOCS || b->bytes >= BATCH_BYTES)
+		return pool_submit(pl);
+	return 0;
+}
+
+static int pool_add(struct pool *pl, const char *source, uint64_t line, const char *id,
+		    const char *text, size_t len)
+{
+	struct item *it;
+	struct batch *b;
+	int rc;
+
+	if ((rc = pool_next_item(pl, source, &it)) < 0)
+		return rc;
+	b = &pl->b[pl->filled % pl->nb];
+	it->line = line;
+	it->tlen = len;
 	if ((rc = sach_buf_append(&b->text, text ? text : "", len)) < 0 ||
 	    (rc = sach_buf_append(&b->ids, id ? id : "", id ? strlen(id) + 1 : 1)) < 0)
 		return rc;
-	b->source = source;
-	b->n++;
-	if (b->n >= BATCH_DOCS || b->text.len >= BATCH_BYTES)
-		return pool_submit(pl);
-	return 0;
+	return pool_item_done(pl, len);
+}
+
+/* A raw record: referred to where it lies when `stable` (a mapped input),
+ * else copied; a bad one carries no bytes. */
+static int pool_add_record(struct pool *pl, const char *source, uint64_t line, const char *raw,
+			   size_t len, bool stable, bool bad)
+{
+	struct item *it;
+	struct batch *b;
+	int rc;
+
+	if ((rc = pool_next_item(pl, source, &it)) < 0)
+		return rc;
+	b = &pl->b[pl->filled % pl->nb];
+	it->line = line;
+	it->bad = bad;
+	it->tlen = bad ? 0 : len;
+	if (!bad && stable)
+		it->ptr = raw;
+	else if (!bad && (rc = sach_buf_append(&b->text, raw, len)) < 0)
+		return rc;
+	return pool_item_done(pl, it->tlen);
 }
 
 /* Submits what is left and drains everything. */
@@ -968,15 +1028,72 @@ static int cmd_exact_one_pass(struct dedupe *d, tool_common *c)
 
 /* ---- two passes, exact only ---- */
 
+/*
+ * Pass 1 runs the JSON parse on the workers: the main thread only cuts
+ * records (from a memory map where it can, tool_records) and hands them
+ * out; a worker checks each record as the reader would judge it
+ * (sach_record_parser_check(), which leaves the text's JSON string to a
+ * decoder of its own) and computes the pre-key of its text. The main
+ * thread takes the results in input order: pre-keys into the set, and a
+ * bit per record for those that are valid and written back as read.
+ * Pass 2 is the record loop, which writes a record with that bit and no
+ * pre-key group as its raw bytes, without parsing it (tool_run_raw());
+ * every other record (bad ones, group members) goes the usual way, so
+ * counts, --rejected, the error policy and messages are as before.
+ */
+struct pk_worker {
+	sach_record_parser *parser;
+	sach_buf scratch;
+};
+
+enum { PK_VALID = 1, PK_AS_READ = 2 };
+
+struct pk_result {
+	uint64_t key;
+	uint64_t flags;
+};
+
 static int prekey_compute(void *wctx, struct batch *b, size_t i)
 {
+	struct pk_worker *w = wctx;
 	const struct item *it = &b->items[i];
-	uint64_t key;
+	struct pk_result res = { 0, 0 };
+	const char *text;
+	size_t len;
+	bool as_read;
 	int rc;
 
-	if ((rc = sach_dedupe_prekey(b->text.ptr + it->toff, it->tlen, wctx, &key)) < 0)
-		return rc;
-	return sach_buf_append(&b->keys, &key, sizeof(key));
+	if (!it->bad) {
+		rc = sach_record_parser_check(w->parser, it->ptr ? it->ptr : b->text.ptr + it->toff,
+					      it->tlen, &text, &len, &as_read);
+		if (rc == SACH_ENOMEM)
+			return rc;
+		/* a bad record is no document: pass 2 meets it and reports it */
+		if (rc == 0) {
+			if ((rc = sach_dedupe_prekey(text, len, &w->scratch, &res.key)) < 0)
+				return rc;
+			res.flags = PK_VALID | (as_read ? PK_AS_READ : 0);
+		}
+	}
+	return sach_buf_append(&b->keys, &res, sizeof(res));
+}
+
+static int mark_as_read(struct dedupe *d, uint64_t record)
+{
+	if ((record >> 6) >= d->as_read_words) {
+		size_t words = d->as_read_words ? d->as_read_words * 2 : 1024;
+		uint64_t *v;
+
+		while ((record >> 6) >= words)
+			words *= 2;
+		if (!(v = realloc(d->as_read, words * sizeof(*v))))
+			return SACH_ENOMEM;
+		memset(v + d->as_read_words, 0, (words - d->as_read_words) * sizeof(*v));
+		d->as_read = v;
+		d->as_read_words = words;
+	}
+	d->as_read[record >> 6] |= (uint64_t)1 << (record & 63);
+	return 0;
 }
 
 static int prekey_drain(void *ctx, struct batch *b)
@@ -990,14 +1107,21 @@ static int prekey_drain(void *ctx, struct batch *b)
 		return b->rc;
 	}
 	for (i = 0; i < b->n; i++) {
-		uint64_t key;
+		struct pk_result res;
+		uint64_t record = d->records++;
 
-		memcpy(&key, b->keys.ptr + b->items[i].koff, sizeof(key));
-		if ((rc = sach_dedupe_prekey_set_add(d->ps, key)) < 0) {
+		memcpy(&res, b->keys.ptr + b->items[i].koff, sizeof(res));
+		if (!(res.flags & PK_VALID))
+			continue;
+		if ((rc = sach_dedupe_prekey_set_add(d->ps, res.key)) < 0) {
 			tool_warn("%s:%llu: %s", b->source, (unsigned long long)b->items[i].line,
 				  sach_error_last());
 			d->over_budget = rc == SACH_ECONFIG;
 			return rc;
+		}
+		if ((res.flags & PK_AS_READ) && mark_as_read(d, record) < 0) {
+			tool_warn("out of memory");
+			return SACH_ENOMEM;
 		}
 	}
 	return 0;
@@ -1007,27 +1131,32 @@ static int prekey_drain(void *ctx, struct batch *b)
  * Pass 1: the pre-key of every document the record loop will see, in the
  * same order. Bad records and lost input are left to pass 2, which meets
  * them again at the same places and reports them under the policy (the
- * reader is deterministic, so the two passes agree on every document).
+ * records and verdicts are the reader's, so the two passes agree on every
+ * record).
  */
 static int prekey_pass(struct dedupe *d, const tool_common *c)
 {
 	unsigned nt = nthreads(d), i, nk = (nt > 1 ? nt : 0) + 1;
-	sach_buf *scratch = calloc(nk, sizeof(sach_buf));
+	struct pk_worker *pw = calloc(nk, sizeof(*pw));
 	void **wctx = calloc(nk, sizeof(void *));
-	sach_reader *rd = NULL;
-	sach_doc *doc;
+	tool_records *rd = NULL;
 	struct pool pl;
-	const char *text;
+	const char *raw;
 	size_t len;
 	int k, rc, code = SACH_EXIT_FAILURE;
 
 	memset(&pl, 0, sizeof(pl));
-	if (!scratch || !wctx) {
+	if (!pw || !wctx) {
 		tool_warn("out of memory");
 		goto out;
 	}
-	for (i = 0; i < nk; i++)
-		wctx[i] = &scratch[i];
+	for (i = 0; i < nk; i++) {
+		if ((rc = sach_record_parser_new(&pw[i].parser, &c->reader)) < 0) {
+			code = lib_fail(rc);
+			goto out;
+		}
+		wctx[i] = &pw[i];
+	}
 	if ((rc = sach_dedupe_prekey_set_new(&d->ps, d->co.mem)) < 0) {
 		code = lib_fail(rc);
 		goto out;
@@ -1039,42 +1168,64 @@ static int prekey_pass(struct dedupe *d, const tool_common *c)
 	for (k = 0; k < c->ninputs; k++) {
 		if (strcmp(c->inputs[k], "-") == 0)
 			lseek(STDIN_FILENO, 0, SEEK_SET);
-		if (sach_reader_open(&rd, c->inputs[k], &c->reader) < 0)
+		if (tool_records_open(&rd, c->inputs[k], &c->reader, true) < 0)
 			continue; /* pass 2 reports it */
-		while ((rc = sach_reader_next(rd, &doc)) != 0) {
+		while ((rc = tool_records_next(rd, NULL)) != 0) {
 			if (rc == SACH_ENOMEM) {
 				tool_warn("%s", sach_error_last());
 				goto out;
 			}
 			if (rc == SACH_EIO || rc == SACH_ECORRUPT)
 				break;
-			if (rc < 0)
-				continue;
-			text = sach_doc_text(doc, &len);
-			if ((rc = pool_add(&pl, sach_doc_source(doc), sach_doc_line(doc), NULL, text,
-					   len)) < 0) {
+			tool_records_raw(rd, &raw, &len, NULL, NULL);
+			/* the name lives as long as the input is open */
+			if ((rc = pool_add_record(&pl, tool_records_name(rd), tool_records_line(rd), raw,
+						  len, tool_records_raw_stable(rd), rc < 0)) < 0) {
 				if (rc == SACH_ENOMEM)
 					tool_warn("out of memory");
 				goto out;
 			}
 		}
-		/* the batches hold the reader's source name: drain first */
+		/* the batches point into the input: drain before closing it */
 		if (pool_finish(&pl) < 0)
 			goto out;
-		sach_reader_close(rd);
+		tool_records_close(rd);
 		rd = NULL;
 	}
 	code = 0;
 out:
 	pool_stop(&pl);
-	sach_reader_close(rd);
-	for (i = 0; scratch && i < nk; i++)
-		sach_buf_free(&scratch[i]);
-	free(scratch);
+	tool_records_close(rd);
+	for (i = 0; pw && i < nk; i++) {
+		sach_record_parser_free(pw[i].parser);
+		sach_buf_free(&pw[i].scratch);
+	}
+	free(pw);
 	free(wctx);
 	if (code && d->over_budget)
 		code = SACH_EXIT_USAGE;
 	return code;
+}
+
+/* Pass 2's raw path: a record valid and written back as read, whose
+ * document shares its pre-key with no other, is kept as it is. */
+static bool exact2_will_keep(void *ctx, uint64_t record)
+{
+	struct dedupe *d = ctx;
+
+	if ((record >> 6) >= d->as_read_words ||
+	    !((d->as_read[record >> 6] >> (record & 63)) & 1))
+		return false;
+	return sach_dedupe_prekey_set_member(d->ps, d->ord) == 0;
+}
+
+static void exact2_kept(void *ctx)
+{
+	struct dedupe *d = ctx;
+
+	d->ord++;
+	d->cs.docs++;
+	d->as_read_kept++;
 }
 
 static int exact2_process(void *ctx, sach_doc *doc, const char **reason)
@@ -1096,18 +1247,21 @@ static void exact2_stats(void *ctx, json_object *into)
 	struct dedupe *d = ctx;
 
 	exact_stats(ctx, into);
+	JI(into, "kept_as_read", d->as_read_kept);
 	JI(into, "prekey_members", sach_dedupe_prekey_set_members(d->ps));
 }
 
 /*
  * Exact only: pass 1 finds the groups of documents that share a pre-key
  * (on worker threads); pass 2 is the record loop, which computes fold keys
- * for the members of those groups only. Stdin is copied to a temporary
- * file first, so it can be read twice like a file.
+ * for the members of those groups only and writes the other kept records
+ * as read (tool_run_raw()). Stdin is copied to a temporary file first, so
+ * it can be read twice (and mapped) like a file.
  */
 static int cmd_exact(struct dedupe *d, tool_common *c)
 {
 	tool_stage stage = { "dedupe", exact2_process, exact2_stats, d };
+	tool_raw_path raw = { exact2_will_keep, exact2_kept };
 	size_t len = strlen(d->tmp_base) + 32, bits;
 	bool uses_stdin = false;
 	int i, rc, code = SACH_EXIT_FAILURE;
@@ -1129,6 +1283,8 @@ static int cmd_exact(struct dedupe *d, tool_common *c)
 		if (spool_stdin(d) < 0)
 			goto out;
 	}
+	/* pass 2 reads the maps pass 1 made */
+	tool_records_keep_maps(true);
 	if ((code = prekey_pass(d, c)) != 0)
 		goto out;
 	sach_dedupe_prekey_set_seal(d->ps);
@@ -1141,7 +1297,7 @@ static int cmd_exact(struct dedupe *d, tool_common *c)
 		goto out;
 	}
 	d->c = c;
-	code = tool_run(c, &stage);
+	code = tool_run_raw(c, &stage, &raw);
 	if (d->over_budget)
 		code = SACH_EXIT_USAGE;
 out:
@@ -1149,6 +1305,9 @@ out:
 	d->xs = NULL;
 	sach_dedupe_prekey_set_free(d->ps);
 	d->ps = NULL;
+	free(d->as_read);
+	d->as_read = NULL;
+	tool_records_keep_maps(false);
 	sach_buf_free(&d->xfold);
 	remove_tmp(d);
 	return code;

@@ -3,11 +3,13 @@
 # ../shared/corpora/viwiki.jsonl.zst decompressed and repeated REPEAT times
 # (default 1; copies after the first are exact duplicates, which is fine
 # for speed). Prints:
-#  - exact dedupe (--no-near --no-lines: a pre-key pass on worker threads,
-#    then fold keys for the documents that share a pre-key) with the
-#    default threads (online CPUs) and with --threads 1, against `sort -u`
-#    over the same lines (which also uses every CPU), and the ratio of wall
-#    times (target >= 1);
+#  - exact dedupe (--no-near --no-lines: records cut from a memory map of
+#    the input, checked as JSON and pre-keyed on worker threads; then fold
+#    keys for the documents that share a pre-key, and every other kept
+#    record copied through as read, unparsed) with the default threads
+#    (online CPUs) and with --threads 1, against `sort -u` over the same
+#    lines (which also uses every CPU), and the ratio of wall times
+#    (target >= 1);
 #  - all stages with MinHash (sign + cluster + apply, defaults) with
 #    --threads 1 and the default threads, MB/s (target >= 20 single-
 #    threaded) and the ratio to datatrove's recorded 0.38 MB/s per core

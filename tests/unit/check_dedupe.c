@@ -607,12 +607,15 @@ static void ck_same_buf(const sach_buf *a, const sach_buf *b)
 
 START_TEST(prekey_coarser_than_fold_random)
 {
+	static const unsigned widths[] = { 32, 16, 1 };
 	sach_buf f = { 0 }, a = { 0 }, b = { 0 }, r = { 0 };
 	unsigned seed = 12345;
 	char buf[4096];
 	int it;
 
 	for (it = 0; it < 30000; it++) {
+		/* every SIMD width (AVX2, SSSE3, none) against the reference */
+		sach__dd_prekey_width = widths[it % 3];
 		size_t n = random_text(buf, &seed, it % 10 == 0 ? 300 : 40);
 
 		sach_buf_clear(&f);
@@ -627,6 +630,7 @@ START_TEST(prekey_coarser_than_fold_random)
 		prekey_reference((const unsigned char *)buf, n, &r);
 		ck_same_buf(&a, &r);
 	}
+	sach__dd_prekey_width = 32;
 	sach_buf_free(&f);
 	sach_buf_free(&a);
 	sach_buf_free(&b);

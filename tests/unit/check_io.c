@@ -1527,6 +1527,364 @@ START_TEST(io_quarantine_recovers_records)
 }
 END_TEST
 
+/* ---- records in memory: sach_record_cutter and sach_record_parser ---------- */
+
+/*
+ * Random input made of the line shapes the reader treats specially: JSON
+ * records of every length around the limit (and over it), blank lines of
+ * spaces, tabs and CR, CRLF endings, NUL bytes, a BOM at the start, no
+ * final newline, lines of exactly limit + 1 bytes ending in CR.
+ */
+static char *random_lines(uint64_t *seed, size_t max, size_t *len)
+{
+	static const char *const blanks[] = { "", " ", "\t", "\r", " \r", "  \t " };
+	sach_buf b = { 0 };
+	int k, nlines = 1 + (int)(th_rand(seed) % 30);
+
+	if (th_rand(seed) % 5 == 0)
+		ck_assert_int_eq(sach_buf_puts(&b, "\xEF\xBB\xBF"), SACH_OK);
+	for (k = 0; k < nlines; k++) {
+		unsigned kind = (unsigned)(th_rand(seed) % 10);
+
+		if (kind == 0) {
+			ck_assert_int_eq(sach_buf_puts(&b, blanks[th_rand(seed) % 6]), SACH_OK);
+		} else {
+			size_t want = (size_t)(th_rand(seed) % (2 * max + 4)), n;
+
+			if (kind == 1)
+				want = max + 1; /* with a CR below: the case left to the reader */
+			ck_assert_int_eq(sach_buf_puts(&b, "{\"text\": \""), SACH_OK);
+			for (n = 10; n + 2 < want; n++)
+				ck_assert_int_eq(sach_buf_append(&b, th_rand(seed) % 40 ? "a" : "\0",
+								 1), SACH_OK);
+			ck_assert_int_eq(sach_buf_puts(&b, "\"}"), SACH_OK);
+			if (kind == 1 || th_rand(seed) % 4 == 0)
+				ck_assert_int_eq(sach_buf_puts(&b, "\r"), SACH_OK);
+		}
+		if (k + 1 < nlines || th_rand(seed) % 3)
+			ck_assert_int_eq(sach_buf_puts(&b, "\n"), SACH_OK);
+	}
+	*len = b.len;
+	return b.ptr ? b.ptr : calloc(1, 1);
+}
+
+/* The cutter gives the reader's records (sach_reader_skip), bad ones and
+ * their messages included, and counts the same blank lines; it refuses
+ * only the line whose cut depends on read sizes. */
+START_TEST(io_cutter_matches_reader)
+{
+	sach_reader_options o = SACH_READER_OPTIONS_INIT;
+	uint64_t seed = 0xC0775EEDu;
+	int it, refused = 0;
+
+	for (it = 0; it < 400; it++) {
+		size_t len, max = 16 + (size_t)(th_rand(&seed) % 48);
+		char *data = random_lines(&seed, max, &len);
+		const char *path = th_path("cut-%d.jsonl", it);
+		sach_record_cutter *c = NULL;
+		sach_reader *r = NULL;
+		bool stopped = false;
+
+		o.max_record_bytes = max;
+		o.format = it % 4 == 3 ? SACH_FORMAT_TEXT : SACH_FORMAT_JSONL;
+		th_write_file(path, data, len);
+		ck_assert_int_eq(sach_reader_open(&r, path, &o), SACH_OK);
+		ck_assert_int_eq(sach_record_cutter_new(&c, data, len, path, &o), SACH_OK);
+		for (;;) {
+			sach_record_span sp;
+			char msg[512];
+			const char *raw;
+			size_t rlen;
+			bool trunc;
+			uint64_t total;
+			int want = sach_reader_skip(r), got;
+
+			snprintf(msg, sizeof(msg), "%s", sach_error_last());
+			/* the reader judges its first record even when skipping */
+			if (want == SACH_EJSON || want == SACH_EFIELD)
+				want = 1;
+			got = sach_record_cutter_next(c, &sp);
+			if (got == SACH_EUNSUPPORTED) {
+				ck_assert_uint_eq(sp.next - sp.start, max + 2);
+				stopped = true;
+				refused++;
+				break;
+			}
+			ck_assert_msg(got == want, "input %d: cutter %d, reader %d", it, got, want);
+			if (got == 0)
+				break;
+			sach_reader_raw(r, &raw, &rlen, &trunc, &total);
+			th_assert_bytes(sp.raw, sp.len, raw, rlen);
+			ck_assert(sp.truncated == trunc);
+			ck_assert_uint_eq(sp.total_len, total);
+			ck_assert_uint_eq(sp.line, sach_reader_line(r));
+			ck_assert(sp.raw >= data + sp.start && sp.next <= len);
+			if (got < 0)
+				ck_assert_str_eq(sach_error_last(), msg);
+			else if (want != got)
+				ck_assert_int_eq(got, 1);
+		}
+		if (!stopped)
+			ck_assert_uint_eq(sach_record_cutter_blank_lines(c), sach_reader_blank_lines(r));
+		sach_record_cutter_free(c);
+		sach_reader_close(r);
+		free(data);
+	}
+	ck_assert_int_gt(refused, 0);
+}
+END_TEST
+
+/* What sach_reader_next() gives for one line, copied out. */
+struct parsed {
+	int rc;
+	char msg[512];
+	sach_buf text, id, out;
+	size_t surrogates;
+};
+
+static void parsed_fill(struct parsed *p, int rc, sach_doc *d)
+{
+	const char *t;
+	size_t n;
+
+	memset(p, 0, sizeof(*p));
+	p->rc = rc;
+	snprintf(p->msg, sizeof(p->msg), "%s", rc < 0 ? sach_error_last() : "");
+	if (rc < 0)
+		return;
+	t = sach_doc_text(d, &n);
+	ck_assert_int_eq(sach_buf_append(&p->text, t, n), SACH_OK);
+	ck_assert_int_eq(sach_buf_puts(&p->id, sach_doc_id(d)), SACH_OK);
+	ck_assert_int_eq(sach_doc_write_jsonl(d, &p->out), SACH_OK);
+	p->surrogates = sach_doc_lone_surrogates(d);
+}
+
+/* th_assert_bytes for buffers that may never have been allocated. */
+static void same_buf(const sach_buf *got, const sach_buf *want)
+{
+	th_assert_bytes(got->len ? got->ptr : "", got->len, want->len ? want->ptr : "", want->len);
+}
+
+static void parsed_free(struct parsed *p)
+{
+	sach_buf_free(&p->text);
+	sach_buf_free(&p->id);
+	sach_buf_free(&p->out);
+}
+
+/* Lines whose verdicts and documents the parser must give as the reader
+ * does: valid records of every layout, and each kind of bad record. */
+static const char *const parse_lines[] = {
+	"{\"id\": \"a\", \"text\": \"Xin ch\xc3\xa0o\"}",
+	"{\"text\": \"no id\"}",
+	"  {\"id\": 7, \"text\": \"number id\", \"n\": -0, \"big\": 184467440737095516160}  ",
+	"{\"meta\": {\"a\": [1, {\"b\": \"}\"}]}, \"text\": \"after an object\", \"id\": \"m\"}",
+	"{\"text\": \"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\u20AC \\ud83d\\ude00\"}",
+	"{\"text\": \"lone \\ud800 surrogate\"}",
+	"{\"text\": \"nul \\u0000 escape\"}",
+	"{\"te\\u0078t\": \"escaped key\"}",
+	"{\"text\": \"dup\", \"te\\u0078t\": \"dup\"}",
+	"{\"text\": \"a\", \"text\": \"b\"}",
+	"{\"text\": 42}",
+	"{\"body\": \"no text\"}",
+	"{\"text\": \"unterminated}",
+	"{\"text\": \"x\"} trailing",
+	"[\"array\"]",
+	"null",
+	"{\"text\": \"raw\ttab\"}",
+	"{\"text\": \"raw \x01 control\"}",
+	"{\"text\": \"bad escape \\x41\"}",
+	"{\"text\": \"short \\u12\"}",
+	"{\"text\": \"ok\", \"n\": NaN}",
+	"{\"text\": \"ok\", \"n\": 01}",
+	"{\"sach\": 5, \"text\": \"meta not an object\"}",
+	"{\"sach\": {\"x\": {\"y\": 1}}, \"text\": \"meta\"}",
+	"{}",
+	"{\"text\": \"\"}",
+	"{\"text\" : \"spaced\" , \"id\" : \"s\" }",
+	"{\"text\": \"invalid utf8 \xff\xc0\x80 bytes\"}",
+	"{\"text\": \"cr at end\"}\r",
+};
+
+/* sach_record_parser_parse() is sach_reader_next() on one line: verdict,
+ * message (file and line included), text, id and the line written back. */
+START_TEST(io_parser_matches_reader)
+{
+	sach_reader_options o = SACH_READER_OPTIONS_INIT;
+	sach_record_parser *p = NULL;
+	size_t i, n = sizeof(parse_lines) / sizeof(parse_lines[0]);
+	const char *path = th_path("parse.jsonl");
+	sach_buf all = { 0 };
+	sach_reader *r = NULL;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(sach_buf_puts(&all, parse_lines[i]), SACH_OK);
+		ck_assert_int_eq(sach_buf_puts(&all, "\n"), SACH_OK);
+	}
+	th_write_file(path, all.ptr, all.len);
+	ck_assert_int_eq(sach_reader_open(&r, path, &o), SACH_OK);
+	ck_assert_int_eq(sach_record_parser_new(&p, &o), SACH_OK);
+	for (i = 0; i < n; i++) {
+		struct parsed want, got;
+		sach_doc *d = NULL;
+		const char *raw;
+		size_t len;
+		int rc = sach_reader_next(r, &d);
+
+		ck_assert_int_ne(rc, 0);
+		parsed_fill(&want, rc, d);
+		sach_reader_raw(r, &raw, &len, NULL, NULL);
+		rc = sach_record_parser_parse(p, path, sach_reader_line(r), raw, len, &d);
+		parsed_fill(&got, rc == 0 ? 1 : rc, d);
+		ck_assert_msg(got.rc == want.rc, "line %zu: parser %d, reader %d", i + 1, got.rc,
+			      want.rc);
+		ck_assert_str_eq(got.msg, want.msg);
+		same_buf(&got.text, &want.text);
+		same_buf(&got.id, &want.id);
+		same_buf(&got.out, &want.out);
+		parsed_free(&want);
+		parsed_free(&got);
+	}
+	sach_record_parser_free(p);
+	sach_reader_close(r);
+	sach_buf_free(&all);
+}
+END_TEST
+
+/* json-c 0.16 keeps a pending high surrogate over a failed parse (a record
+ * cut after "\ud83d"), and a reader's next \u escape gets a U+FFFD in
+ * front; the parser's results depend on the record alone. */
+START_TEST(io_parser_no_history)
+{
+	sach_reader_options o = SACH_READER_OPTIONS_INIT;
+	sach_record_parser *p = NULL, *fresh = NULL;
+	static const char *const cut[] = {
+		"{\"text\": \"\\ud83d", "{\"text\": \"\\ud83d\\u12\"}", "{\"text\": \"\\ud83d\\",
+	};
+	const char *next = "{\"te\\u0078t\": \"\\u00e9\\ud83d\\ude00\"}";
+	size_t i;
+
+	ck_assert_int_eq(sach_record_parser_new(&p, &o), SACH_OK);
+	ck_assert_int_eq(sach_record_parser_new(&fresh, &o), SACH_OK);
+	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		const char *t1, *t2;
+		size_t n1, n2;
+		bool a1, a2;
+		sach_doc *d = NULL;
+
+		ck_assert_int_eq(sach_record_parser_parse(p, "x", 1, cut[i], strlen(cut[i]), &d),
+				 SACH_EJSON);
+		ck_assert_int_eq(sach_record_parser_parse(p, "x", 2, next, strlen(next), &d), 0);
+		t1 = sach_doc_text(d, &n1);
+		th_assert_bytes(t1, n1, "\xc3\xa9\xf0\x9f\x98\x80", (size_t)6);
+		ck_assert_int_eq(sach_record_parser_check(p, cut[i], strlen(cut[i]), &t1, &n1, &a1),
+				 SACH_EJSON);
+		ck_assert_int_eq(sach_record_parser_check(p, next, strlen(next), &t1, &n1, &a1), 0);
+		ck_assert_int_eq(sach_record_parser_check(fresh, next, strlen(next), &t2, &n2, &a2), 0);
+		th_assert_bytes(t1, n1, t2, n2);
+		ck_assert(a1 && a2);
+	}
+	sach_record_parser_free(p);
+	sach_record_parser_free(fresh);
+}
+END_TEST
+
+/* Checks one record both ways: the check's verdict and text are the
+ * parse's, and "as read" means it is written back as its raw bytes. */
+static void check_both_ways(sach_record_parser *p, const char *line, size_t len, int *fast)
+{
+	const char *text;
+	size_t tlen;
+	bool as_read;
+	sach_doc *d = NULL;
+	struct parsed want;
+	int rc = sach_record_parser_parse(p, "x", 1, line, len, &d);
+
+	parsed_fill(&want, rc == 0 ? 1 : rc, d);
+	rc = sach_record_parser_check(p, line, len, &text, &tlen, &as_read);
+	th_check((rc == 0 ? 1 : rc) == want.rc, "[%s]: check %d, parse %d", th_show(line, len), rc,
+		 want.rc);
+	if (rc == 0) {
+		th_check(tlen == want.text.len && memcmp(text, want.text.ptr, tlen) == 0,
+			 "[%s]: text [%s], parse [%s]", th_show(line, len), th_show(text, tlen),
+			 th_show(want.text.ptr, want.text.len));
+		th_check(as_read == (want.surrogates == 0), "[%s]: as read %d", th_show(line, len),
+			 as_read);
+		th_check(!as_read || (want.out.len == len + 1 && memcmp(want.out.ptr, line, len) == 0),
+			 "[%s]: not written back as read", th_show(line, len));
+		/* the text lies in the record itself when no escape changed it */
+		*fast += text >= line && text < line + len;
+	}
+	parsed_free(&want);
+}
+
+/* Pieces of a JSON string literal: every escape, surrogate pairs and lone
+ * halves, \u0000, raw controls and TAB, bytes above 0x7F (valid UTF-8 or
+ * not), bad escapes, a closing quote in the middle. */
+static const char *const lit_pieces[] = {
+	"a", "Xin ch\xc3\xa0o", " ", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
+	"\\u0041", "\\u00e9", "\\u00E9", "\\u07ff", "\\u0800", "\\u20ac", "\\uffff", "\\ud83d\\ude00",
+	"\\uD800\\uDC00", "\\udbff\\udfff", "\\ud800", "\\udc00", "\\ud800\\u0041", "\\u0000",
+	"\\u12", "\\x", "\\", "\x01", "\t", "\x1f", "\x7f", "\xff", "\xc3", "\xe1\xbb\x87", "\"",
+	"\\u005c", "\\u0022", "}", "{", ",", ":", "\r", "0123456789abcdefghijklmnopqrstuvwxyz",
+};
+
+/* The check against the full parse on generated records: literals made of
+ * the pieces above, in records of several layouts. */
+START_TEST(io_parser_check_matches_parse)
+{
+	static const char *const layouts[][2] = {
+		{ "{\"text\": \"", "\"}" },
+		{ "{\"id\": \"k\", \"text\": \"", "\", \"n\": [1, 2, {\"x\": \"]\"}]}" },
+		{ "{\"a\": {\"text\": \"inner\"}, \"text\":\"", "\" }" },
+		{ " { \"b\" : \"t\\\"ext\" , \"text\" : \"", "\" , \"sach\": {\"c\": 1}}\r" },
+		{ "{\"text\": \"", "\", \"text\": \"dup\"}" },
+		{ "{\"te\\u0078t\": \"x\", \"text\": \"", "\"}" },
+		{ "{\"text\": \"", "\", \"n\": 01}" },
+		{ "{\"text\": \"", "\"} x" },
+		{ "[\"text\", \"", "\"]" },
+	};
+	sach_reader_options o = SACH_READER_OPTIONS_INIT;
+	sach_record_parser *p = NULL;
+	size_t np = sizeof(lit_pieces) / sizeof(lit_pieces[0]);
+	size_t nl = sizeof(layouts) / sizeof(layouts[0]);
+	uint64_t seed = 0x5EC7u;
+	sach_buf line = { 0 };
+	int it, fast = 0;
+
+	ck_assert_int_eq(sach_record_parser_new(&p, &o), SACH_OK);
+	for (it = 0; it < 60000; it++) {
+		int k, pieces = (int)(th_rand(&seed) % (it % 50 == 0 ? 400 : 12));
+		/* most literals only of valid pieces, so most records are valid */
+		size_t limit = th_rand(&seed) % 4 ? 21 : np;
+		size_t lay = th_rand(&seed) % 3 ? 0 : th_rand(&seed) % nl;
+
+		sach_buf_clear(&line);
+		ck_assert_int_eq(sach_buf_puts(&line, layouts[lay][0]), SACH_OK);
+		for (k = 0; k < pieces; k++)
+			ck_assert_int_eq(sach_buf_puts(&line, lit_pieces[th_rand(&seed) % limit]),
+					 SACH_OK);
+		ck_assert_int_eq(sach_buf_puts(&line, layouts[lay][1]), SACH_OK);
+		check_both_ways(p, line.ptr, line.len, &fast);
+	}
+	ck_assert_int_gt(fast, 1000);
+	for (it = 0; it < (int)(sizeof(parse_lines) / sizeof(parse_lines[0])); it++)
+		check_both_ways(p, parse_lines[it], strlen(parse_lines[it]), &fast);
+	sach_record_parser_free(p);
+	/* another text field name, and one that must be escaped in JSON */
+	o.text_field = "body";
+	ck_assert_int_eq(sach_record_parser_new(&p, &o), SACH_OK);
+	check_both_ways(p, S("{\"text\": 1, \"body\": \"b\\nb\"}"), &fast);
+	check_both_ways(p, S("{\"text\": \"t\"}"), &fast);
+	sach_record_parser_free(p);
+	o.text_field = "t\"x";
+	ck_assert_int_eq(sach_record_parser_new(&p, &o), SACH_OK);
+	check_both_ways(p, S("{\"t\\\"x\": \"quoted name\"}"), &fast);
+	sach_record_parser_free(p);
+	sach_buf_free(&line);
+}
+END_TEST
+
 Suite *sach_io_suite(void);
 
 Suite *sach_io_suite(void)
@@ -1539,7 +1897,8 @@ Suite *sach_io_suite(void)
 	TCase *comp = tcase_create("compression");
 	TCase *wr = tcase_create("writer");
 	TCase *quar = tcase_create("quarantine");
-	TCase *all[] = { names, jsonl, big, text, comp, wr, quar };
+	TCase *mem = tcase_create("memory");
+	TCase *all[] = { names, jsonl, big, text, comp, wr, quar, mem };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -1605,6 +1964,12 @@ Suite *sach_io_suite(void)
 	tcase_add_test(quar, io_quarantine_format);
 	tcase_add_test(quar, io_quarantine_recovers_records);
 	suite_add_tcase(s, quar);
+
+	tcase_add_test(mem, io_cutter_matches_reader);
+	tcase_add_test(mem, io_parser_matches_reader);
+	tcase_add_test(mem, io_parser_check_matches_parse);
+	tcase_add_test(mem, io_parser_no_history);
+	suite_add_tcase(s, mem);
 	return s;
 }
 

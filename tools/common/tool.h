@@ -117,6 +117,62 @@ typedef struct tool_stage {
 /* Runs the record loop over all inputs; returns the exit code. */
 int tool_run(const tool_common *c, const tool_stage *stage);
 
+/*
+ * For a stage that keeps many records exactly as they were read (sach-dedupe
+ * exact): the driver asks before each record whether it will be kept
+ * unchanged, and if so writes its raw bytes and a newline, which is what
+ * writing the unchanged document gives, without parsing it or calling
+ * process(). Records are numbered from 0 over all inputs in order, counting
+ * every record the reader returns, bad ones included (not blank lines).
+ * Used only when input and output are both JSONL. The inputs are read as
+ * tool_records_open() reads them for the raw path (maps; every record
+ * judged on its own bytes) in any case.
+ */
+typedef struct tool_raw_path {
+	/* True when record `record` is to be kept as read. Must not change
+	 * the stage's state: it may be asked about a record past the end of
+	 * an input, which then does not exist. */
+	bool (*will_keep)(void *ctx, uint64_t record);
+	/* Called for each record kept that way, in order, after it was read. */
+	void (*kept)(void *ctx);
+} tool_raw_path;
+
+/* tool_run() with the raw path (NULL: tool_run() itself). */
+int tool_run_raw(const tool_common *c, const tool_stage *stage, const tool_raw_path *raw);
+
+/*
+ * The records of one input, for the record loop and for a tool that cuts
+ * records on one thread and parses them on others (records.c). The same
+ * records, verdicts and messages as sach_reader. With `raw` (the raw path;
+ * JSONL only), a regular uncompressed input is read from a memory map,
+ * where every record stays until tool_records_close(), and every record is
+ * parsed by sach_record_parser, whose verdicts depend on the record alone.
+ */
+typedef struct tool_records tool_records;
+
+/* Opens `path` ("-" = stdin); the error (sach_error_last()) is the reader's. */
+int tool_records_open(tool_records **out, const char *path, const sach_reader_options *opts,
+		      bool raw);
+/* The next record: as sach_reader_next() when doc is not NULL, else as
+ * sach_reader_skip() (not parsed; a bad JSON record is not noticed). */
+int tool_records_next(tool_records *s, sach_doc **doc);
+/* The last record's bytes, as sach_reader_raw(). */
+void tool_records_raw(const tool_records *s, const char **raw, size_t *len, bool *truncated,
+		      uint64_t *total);
+/* True when the last record's bytes stay valid until the input is closed
+ * (it came from a map), not only until the next call. */
+bool tool_records_raw_stable(const tool_records *s);
+uint64_t tool_records_line(const tool_records *s);
+/* The input's name in messages ("<stdin>" for "-"). */
+const char *tool_records_name(const tool_records *s);
+uint64_t tool_records_bytes_in(const tool_records *s);
+uint64_t tool_records_bytes_decoded(const tool_records *s);
+uint64_t tool_records_blank_lines(const tool_records *s);
+void tool_records_close(tool_records *s);
+/* true: the maps of closed inputs stay, for the next open of the same file
+ * (a second pass); false: takes them all down. */
+void tool_records_keep_maps(bool keep);
+
 /* Like tool_run(), for a stage that keeps the documents it is given itself
  * (sach-shard): nothing is opened or written under c->output, and
  * finish(stage->ctx) runs once after the last input, before the side

@@ -126,6 +126,98 @@ SACH_API sach_compression sach_reader_compression(const sach_reader *r);
 /** Closes the file (never stdin) and frees the reader; accepts NULL. */
 SACH_API void sach_reader_close(sach_reader *r);
 
+/*
+ * Records of an input held in memory (a mapped file), cut and parsed apart
+ * from a stream, so that a caller can cut on one thread and parse on
+ * others. The cut, the verdicts, the documents and the messages are those
+ * of sach_reader over the same bytes (uncompressed): tests compare the two.
+ */
+
+/** One record found by sach_record_cutter_next(). Pointers borrow the data. */
+typedef struct sach_record_span {
+	const char *raw;      /* the record (no line ending); for SACH_ETOOBIG its first
+				 max_record_bytes bytes */
+	size_t len;
+	bool truncated;       /* SACH_ETOOBIG: raw is a prefix of total_len bytes */
+	uint64_t total_len;
+	uint64_t line;        /* 1-based line where the record starts */
+	size_t start, next;   /* offsets in the data: the record's line, and the line
+				 after it (so [start, next) is the record and its ending) */
+} sach_record_span;
+
+typedef struct sach_record_cutter sach_record_cutter;
+
+/**
+ * Starts cutting `data` (the whole decoded input, borrowed until the cutter
+ * is freed) into records as sach_reader would with the same options; only
+ * the format, doc_sep and max_record_bytes of `opts` are used. `name` (copied)
+ * names the input in messages, as the reader's path does ("<stdin>" for "-").
+ * @return 0; SACH_EUNSUPPORTED for blocks of text (--doc-sep blank), which
+ *         need sach_reader; SACH_EINVAL or SACH_ENOMEM.
+ */
+SACH_API int sach_record_cutter_new(sach_record_cutter **out, const char *data, size_t size,
+				    const char *name, const sach_reader_options *opts);
+
+/**
+ * The next record: 1 and *rec; 0 at the end; SACH_ETOOBIG for a line over
+ * the limit (*rec describes it, and the call after it goes on with the next
+ * line), with the reader's message. SACH_EUNSUPPORTED for the one line whose
+ * cut a stream reader decides by where its reads end (exactly
+ * max_record_bytes + 1 bytes, the last one CR): read such an input with
+ * sach_reader. Records are not parsed (see sach_record_parser).
+ */
+SACH_API int sach_record_cutter_next(sach_record_cutter *c, sach_record_span *rec);
+
+/** Blank lines passed over so far (sach_reader_blank_lines()). */
+SACH_API uint64_t sach_record_cutter_blank_lines(const sach_record_cutter *c);
+
+/** Frees the cutter (not the data); accepts NULL. */
+SACH_API void sach_record_cutter_free(sach_record_cutter *c);
+
+typedef struct sach_record_parser sach_record_parser;
+
+/**
+ * A parser of single records for one thread (each thread needs its own).
+ * `opts` is copied; the field names it points to must outlive the parser.
+ * @return 0, SACH_EINVAL or SACH_ENOMEM.
+ */
+SACH_API int sach_record_parser_new(sach_record_parser **out, const sach_reader_options *opts);
+
+/**
+ * Parses one record (bytes as sach_record_cutter_next() or sach_reader_raw()
+ * give them) into the document sach_reader_next() would return for it, with
+ * `name` and `line` as its source and line. Unlike a reader's, the result
+ * never depends on the records parsed before (json-c 0.16 can carry a
+ * pending surrogate escape over from a failed parse; see doc_check.c).
+ * @param doc  receives a document borrowed from the parser, valid until the
+ *             next call on it; it also borrows `raw` and `name`.
+ * @return 0; SACH_EJSON or SACH_EFIELD with the reader's message
+ *         ("NAME:LINE: ..."); SACH_ENOMEM.
+ */
+SACH_API int sach_record_parser_parse(sach_record_parser *p, const char *name, uint64_t line,
+				      const char *raw, size_t len, sach_doc **doc);
+
+/**
+ * The verdict sach_record_parser_parse() would give and the document's text,
+ * usually without building the JSON object of the text: when the text value
+ * is a plain string literal (no raw control byte; escapes other than \u0000
+ * and unpaired surrogates), json-c checks the record with that value emptied
+ * and the literal is decoded here, exactly as json-c decodes it. Anything
+ * else takes the full parse.
+ * @param text      receives the text (borrowed from the parser or from raw,
+ *                  valid until the next call)
+ * @param verbatim  set when the document, kept unchanged, is written back as
+ *                  the raw bytes and "\n" (sach_doc_write_jsonl()); false for
+ *                  text records and records with unpaired surrogate escapes
+ * @return 0; SACH_EJSON or SACH_EFIELD (message without a file name);
+ *         SACH_ENOMEM.
+ */
+SACH_API int sach_record_parser_check(sach_record_parser *p, const char *raw, size_t len,
+				      const char **text, size_t *text_len, bool *verbatim);
+
+/** Frees the parser; accepts NULL. */
+SACH_API void sach_record_parser_free(sach_record_parser *p);
+
 typedef struct sach_writer_options {
 	unsigned int version;
 	sach_compression compression;
