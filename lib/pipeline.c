@@ -113,7 +113,6 @@ void sach_pipeline_free(sach_pipeline *p)
 	free(p->version);
 	free(p->out_dir);
 	free(p->work_dir);
-	free(p->claimed);
 	sach__pl_memo_free(p->memo_table);
 	sach_buf_free(&p->config_json);
 	sach_buf_free(&p->scratch);

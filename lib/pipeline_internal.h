@@ -138,10 +138,8 @@ struct sach_pipeline {
 	uint64_t config_hash;
 	sach_pipeline_options opts;
 
-	/* Phase A bookkeeping shared by the worker threads. */
+	/* Shared by the threads of a run. */
 	pthread_mutex_t lock;
-	unsigned char *claimed;  /* per part: 0 free, 1 taken or done earlier */
-	size_t nclaimed;
 	size_t nparts;           /* known once every thread has read everything */
 	bool failed;
 	int fail_code;

@@ -1,17 +1,11 @@
 /*
- * pipeline_parts.c - phase A of a run: the inputs cut into parts, each part
- * read, passed through the per-document stages and written to its own files
- * by whichever worker thread claims it.
+ * pipeline_parts.c - phase A of a run: the parts the reader cut
+ * (pipeline_feed.c), each parsed, passed through the per-document stages
+ * and written to its own files by whichever worker thread takes it.
  *
- * Every worker reads the whole input stream (reading and parsing run at
- * several hundred MB/s, the stages at tens), so every worker sees the same
- * part boundaries and record ordinals without talking to the others: a part
- * starts at the first record of each input and after every record that
- * brings the part to part_size bytes. A worker claims the next part nobody
- * has taken, processes it, and skips the records of parts others took. Which
- * worker did a part never shows in its files, so the output does not depend
- * on the number of workers. A part is finished when its ".done" file exists
- * (written last, atomically); a resumed run skips finished parts.
+ * Which worker did a part never shows in its files, so the output does not
+ * depend on the number of workers. A part is finished when its ".done" file
+ * exists (written last, atomically); a resumed run skips finished parts.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline_internal.h"
@@ -25,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "error_internal.h"
+#include "pipeline_feed.h"
 #include "pipeline_global.h"
 
 #include <xxhash.h>
@@ -44,10 +39,8 @@ typedef struct worker {
 	sach_dedupe_keyer *keyer;    /* ... the signer's keys, made here */
 	sach_buf keys;
 	pl_part_counts counts;
-	/* The claim on the part the next record would start (made before the
-	 * record is read, so it is parsed only when it is this worker's). */
-	bool ahead_valid, ahead_mine;
-	size_t ahead_part;
+	pl_feed *feed;
+	sach_record_parser **parsers; /* one per input (their field names differ) */
 } worker;
 
 static unsigned bad_messages;  /* guarded by p->lock */
@@ -56,50 +49,6 @@ void sach__pl_part_path(const sach_pipeline *p, size_t part, const char *what, c
 			size_t size)
 {
 	snprintf(out, size, "%s/p-%06zu.%s", p->work_dir, part, what);
-}
-
-static bool file_exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-/* Takes part `part` if no worker has, and no earlier run finished it. */
-static bool claim(sach_pipeline *p, size_t part)
-{
-	char done[4096];
-	bool mine = false;
-
-	pthread_mutex_lock(&p->lock);
-	if (part >= p->nclaimed) {
-		size_t n = p->nclaimed ? p->nclaimed : 64;
-		unsigned char *c;
-
-		while (n <= part)
-			n *= 2;
-		c = realloc(p->claimed, n);
-		if (c) {
-			memset(c + p->nclaimed, 0, n - p->nclaimed);
-			p->claimed = c;
-			p->nclaimed = n;
-		}
-	}
-	if (part < p->nclaimed && !p->claimed[part]) {
-		p->claimed[part] = 1;
-		mine = true;
-	}
-	pthread_mutex_unlock(&p->lock);
-	if (part >= p->nclaimed) {
-		sach__pl_fail(p, SACH_ENOMEM, "out of memory");
-		return false;
-	}
-	if (mine) {
-		sach__pl_part_path(p, part, "done", done, sizeof(done));
-		if (file_exists(done))
-			mine = false;
-	}
-	return mine;
 }
 
 static int open_part_writer(const sach_pipeline *p, size_t part, const char *what,
@@ -206,13 +155,11 @@ static int bad_kind(int code)
 }
 
 /* A record that cannot be processed: per the error policy. Returns 0 to go on. */
-static int bad_record(worker *w, sach_reader *rd, int code, const char *msg)
+static int bad_record(worker *w, const pl_feed_part *fp, const pl_rec *r, int code,
+		      const char *msg)
 {
 	sach_pipeline *p = w->p;
-	const char *raw;
-	size_t len;
-	bool truncated, show;
-	uint64_t total;
+	bool show;
 
 	w->counts.bad[bad_kind(code)]++;
 	if (p->on_error == PL_ON_ERROR_FAIL) {
@@ -229,10 +176,9 @@ static int bad_record(worker *w, sach_reader *rd, int code, const char *msg)
 		w->counts.skipped++;
 		return SACH_OK;
 	}
-	sach_reader_raw(rd, &raw, &len, &truncated, &total);
 	w->counts.quarantined++;
-	return sach_quarantine_write(w->quarantine, sach_reader_name(rd), sach_reader_line(rd), msg,
-				     raw, len, truncated, total);
+	return sach_quarantine_write(w->quarantine, fp->name, r->line, msg, fp->data.ptr + r->off,
+				     r->len, r->truncated, r->total);
 }
 
 static int reject(worker *w, sach_doc *doc, size_t stage, const char *reason);
@@ -312,7 +258,7 @@ static int replay_stage(worker *w, sach_doc *doc, size_t i, const pl_memo_entry 
 	return drop(w, doc, i, e->rule, bad);
 }
 
-static int process_doc(worker *w, sach_reader *rd, sach_doc *doc)
+static int process_doc(worker *w, const pl_feed_part *fp, const pl_rec *r, sach_doc *doc)
 {
 	sach_pipeline *p = w->p;
 	size_t i, plain = p->memo && p->memo_stage >= 0 ? (size_t)p->memo_stage : p->nstages;
@@ -401,96 +347,51 @@ done:
 			w->counts.stages[j].out--;
 		snprintf(msg, sizeof(msg), "%s:%" PRIu64 ": %s", sach_doc_source(doc),
 			 sach_doc_line(doc), sach_error_last());
-		return bad_record(w, rd, rc, msg);
+		return bad_record(w, fp, r, rc, msg);
 	}
 }
 
-static int read_input(worker *w, const pl_input *in, size_t *part, uint64_t *ordinal,
-		      bool *started)
+/* One part the reader cut: every record parsed and processed. */
+static int do_part(worker *w, const pl_feed_part *fp)
 {
 	sach_pipeline *p = w->p;
-	sach_reader *rd = NULL;
-	sach_doc *doc;
-	uint64_t acc = 0;
-	bool need_new = true;
+	sach_record_parser **parser = &w->parsers[fp->input];
+	size_t i;
 	int rc;
 
-	if ((rc = sach_reader_open(&rd, in->path, &in->ro)) < 0)
+	if (!*parser && (rc = sach_record_parser_new(parser, &p->inputs[fp->input].ro)) < 0)
 		return rc;
-	for (;;) {
-		const char *raw;
-		size_t len;
-		bool truncated;
-		uint64_t total;
+	if ((rc = begin_part(w, fp->part, fp->first_ordinal)) < 0)
+		return rc;
+	for (i = 0; i < fp->n && !sach__pl_failed(p); i++) {
+		const pl_rec *r = &fp->recs[i];
+		sach_doc *doc;
 
-		if (sach__pl_failed(p)) {
-			rc = SACH_OK;
-			break;
+		w->counts.records++;
+		w->counts.raw_bytes += r->total;
+		if (r->verdict < 0) {
+			rc = bad_record(w, fp, r, r->verdict, fp->data.ptr + r->msg_off);
+		} else {
+			rc = sach_record_parser_parse(*parser, fp->name, r->line, fp->data.ptr + r->off,
+						      r->len, &doc);
+			rc = rc < 0 ? bad_record(w, fp, r, rc, sach_error_last()) :
+				      process_doc(w, fp, r, doc);
 		}
-		/* The next record's part is known before it is read: parse it
-		 * only if the part is this worker's, skip it unparsed otherwise. */
-		if (need_new) {
-			size_t next = *started ? *part + 1 : 0;
-
-			if (!w->ahead_valid || w->ahead_part != next) {
-				w->ahead_part = next;
-				w->ahead_mine = claim(p, next);
-				w->ahead_valid = true;
-			}
-		}
-		if (need_new ? w->ahead_mine : w->mine)
-			rc = sach_reader_next(rd, &doc);
-		else
-			rc = sach_reader_skip(rd);
-		if (rc == 0)
-			break;
-		if (rc == SACH_EIO || rc == SACH_ECORRUPT || rc == SACH_ENOMEM) {
-			char msg[1200];
-
-			snprintf(msg, sizeof(msg), "%s; input from line %" PRIu64 " on is lost",
-				 sach_error_last(), sach_reader_line(rd) + 1);
-			rc = sach__error_set(rc, "%s", msg);
-			break;
-		}
-		sach_reader_raw(rd, &raw, &len, &truncated, &total);
-		if (need_new) {
-			if (w->mine && (rc = finish_part(w)) < 0)
-				break;
-			*part = w->ahead_part;
-			*started = true;
-			w->ahead_valid = false;
-			if (w->ahead_mine && (rc = begin_part(w, *part, *ordinal)) < 0)
-				break;
-			acc = 0;
-			need_new = false;
-		}
-		if (w->mine) {
-			w->counts.records++;
-			w->counts.raw_bytes += total;
-			if (rc < 0) {
-				rc = bad_record(w, rd, rc, sach_error_last());
-			} else {
-				rc = process_doc(w, rd, doc);
-			}
-			if (rc < 0)
-				break;
-		}
-		(*ordinal)++;
-		acc += total + 1;
-		if (acc >= p->part_size)
-			need_new = true;
+		if (rc < 0)
+			return rc;
 	}
-	sach_reader_close(rd);
-	return rc;
+	if (sach__pl_failed(p)) {
+		abort_part(w); /* another thread failed: this part is not finished */
+		return SACH_OK;
+	}
+	return finish_part(w);
 }
 
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
 	sach_pipeline *p = w->p;
-	size_t i, part = 0;
-	uint64_t ordinal = 0;
-	bool started = false;
+	size_t i;
 	int rc = SACH_OK;
 
 	w->states = calloc(p->nstages ? p->nstages : 1, sizeof(*w->states));
@@ -502,18 +403,30 @@ static void *worker_main(void *arg)
 		rc = p->stages[i].ops->open(p->stages[i].settings, &w->states[i]);
 	if (rc == SACH_OK && p->dedupe)
 		rc = sach_dedupe_keyer_new(&w->keyer, &p->dedupe->params);
-	for (i = 0; i < p->ninputs && rc == SACH_OK && !sach__pl_failed(p); i++)
-		rc = read_input(w, &p->inputs[i], &part, &ordinal, &started);
-	if (rc == SACH_OK && w->mine && !sach__pl_failed(p))
-		rc = finish_part(w);
-	if (rc < 0)
+	if (rc == SACH_OK && !(w->parsers = calloc(p->ninputs ? p->ninputs : 1,
+						   sizeof(*w->parsers))))
+		rc = sach__error_nomem();
+	while (rc == SACH_OK) {
+		pl_feed_part *fp = sach__pl_feed_pop(w->feed);
+
+		if (!fp)
+			break;
+		if (sach__pl_failed(p)) {
+			sach__pl_feed_part_free(fp);
+			continue; /* drain what was cut, do nothing more */
+		}
+		rc = do_part(w, fp);
+		sach__pl_feed_part_free(fp);
+	}
+	if (rc < 0) {
 		sach__pl_fail(p, rc, sach_error_last());
+		sach__pl_feed_close(w->feed); /* the reader stops cutting */
+	}
 	if (w->mine)
 		abort_part(w);
-	pthread_mutex_lock(&p->lock);
-	if (started && part + 1 > p->nparts)
-		p->nparts = part + 1;
-	pthread_mutex_unlock(&p->lock);
+	for (i = 0; w->parsers && i < p->ninputs; i++)
+		sach_record_parser_free(w->parsers[i]);
+	free(w->parsers);
 	for (i = 0; i < p->nstages; i++)
 		if (w->states[i])
 			p->stages[i].ops->close(w->states[i]);
@@ -548,12 +461,13 @@ int sach__pl_run_parts(sach_pipeline *p)
 {
 	worker *ws = calloc((size_t)p->workers, sizeof(*ws));
 	pthread_t *th = calloc((size_t)p->workers, sizeof(*th));
-	int i, started = 0;
+	pl_feed *feed = NULL;
+	size_t nparts = 0;
+	int i, started = 0, rc;
 
 	choose_memo(p);
 	if (p->memo && !p->memo_table) {
-		int rc = sach__pl_memo_new(&p->memo_table);
-
+		rc = sach__pl_memo_new(&p->memo_table);
 		if (rc < 0) {
 			free(ws);
 			free(th);
@@ -565,16 +479,29 @@ int sach__pl_run_parts(sach_pipeline *p)
 		free(th);
 		return sach__error_nomem();
 	}
+	/* As many cut parts wait as there are workers: one each to take
+	 * next while the reader cuts the one after. */
+	if ((rc = sach__pl_feed_new(&feed, p, (size_t)p->workers)) < 0) {
+		free(ws);
+		free(th);
+		return rc;
+	}
 	for (i = 0; i < p->workers; i++) {
 		ws[i].p = p;
+		ws[i].feed = feed;
 		if (pthread_create(&th[i], NULL, worker_main, &ws[i]) != 0) {
 			sach__pl_fail(p, SACH_ERROR, "cannot start a worker thread");
 			break;
 		}
 		started++;
 	}
+	/* The reader runs here, beside the workers; with no worker started it
+	 * stops at the failure. */
+	sach__pl_feed_run(feed, &nparts);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+	sach__pl_feed_free(feed);
+	p->nparts = nparts;
 	free(ws);
 	free(th);
 	if (sach__pl_failed(p))

@@ -323,6 +323,18 @@ static int next_jsonl_or_line(sach_reader *r, sach_doc **doc, bool parse)
 		rc = sach__doc_parse_jsonl(&r->doc, r->tok, line, len);
 		if (rc < 0) {
 			char msg[512];
+			json_tokener *fresh = json_tokener_new();
+
+			/* json-c 0.16 keeps a pending high surrogate across
+			 * json_tokener_reset() when a parse fails right after
+			 * one, and puts a U+FFFD before the next \u escape of
+			 * any later record: a failed parse gets a new tokener,
+			 * so a record reads the same whatever came before it */
+			if (fresh) {
+				json_tokener_set_flags(fresh, JSON_TOKENER_STRICT);
+				json_tokener_free(r->tok);
+				r->tok = fresh;
+			}
 			snprintf(msg, sizeof(msg), "%s", sach_error_last());
 			return sach__error_set(rc, "%s:%llu: %s", r->name,
 					       (unsigned long long)r->rec_line, msg);

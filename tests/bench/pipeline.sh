@@ -51,7 +51,7 @@ awk -v b="$bytes" -v t1="$t1" -v t2="$t2" -v tf="$t_floor" -v r1="$(cat "$tmp/on
   mb = b / 1e6;
   printf "I/O floor (zstd -dc | wc -c):          %7.1f MB/s  (%.2f s)\n", mb / tf, tf;
   printf "sach-run default pipeline, 1 worker:   %7.1f MB/s  (%.2f s wall, %.2f s CPU = %.1f MB/s per CPU second, peak %.0f MiB)\n", mb / t1, t1, c1, mb / c1, r1 / 1024;
-  printf "sach-run default pipeline, 2 workers:  %7.1f MB/s  (%.2f s wall, %.2f s CPU, peak %.0f MiB) = %.1f MB/s per core\n", mb / t2, t2, c2, r2 / 1024, mb / t2 / 2;
+  printf "sach-run default pipeline, 2 workers:  %7.1f MB/s  (%.2f s wall, %.2f s CPU = %.1f MB/s per CPU second, peak %.0f MiB) = %.1f MB/s per core (wall / 2)\n", mb / t2, t2, c2, mb / c2, r2 / 1024, mb / t2 / 2;
   printf "speed-up on 2 workers: %.2fx (target >= 1.7x); per core target >= 20 MB/s\n", t1 / t2;
   printf "outputs of the two runs byte-identical: %s\n", same;
 }'

@@ -365,6 +365,30 @@ START_TEST(io_reader_skip)
 }
 END_TEST
 
+/* A record reads the same whatever bad record came before it: json-c 0.16
+ * keeps a pending high surrogate across a failed parse and would put a
+ * U+FFFD before the next record's first \u escape. */
+START_TEST(io_reader_no_history)
+{
+	static const char in[] = "{\"text\": \"\\ud83d\n"
+				 "{\"text\": \"\\u00e9\\ud83d\\ude00\"}\n";
+	const char *path = th_path("history.jsonl");
+	sach_reader_options o = SACH_READER_OPTIONS_INIT;
+	sach_reader *r;
+	sach_doc *doc;
+	const char *text;
+	size_t len;
+
+	th_write_str(path, in);
+	ck_assert_int_eq(sach_reader_open(&r, path, &o), SACH_OK);
+	ck_assert_int_eq(sach_reader_next(r, &doc), SACH_EJSON);
+	ck_assert_int_eq(sach_reader_next(r, &doc), 1);
+	text = sach_doc_text(doc, &len);
+	th_assert_bytes(text, len, "\xc3\xa9\xf0\x9f\x98\x80", (size_t)6);
+	sach_reader_close(r);
+}
+END_TEST
+
 START_TEST(io_jsonl_no_final_newline)
 {
 	const char *path = th_path("nofinal.jsonl");
@@ -1912,6 +1936,7 @@ Suite *sach_io_suite(void)
 
 	tcase_add_test(jsonl, io_jsonl_records_and_counters);
 	tcase_add_test(jsonl, io_reader_skip);
+	tcase_add_test(jsonl, io_reader_no_history);
 	tcase_add_test(jsonl, io_jsonl_no_final_newline);
 	tcase_add_test(jsonl, io_jsonl_crlf);
 	tcase_add_test(jsonl, io_jsonl_blank_lines);
