@@ -358,16 +358,56 @@ struct pl_side {
 	char message[1024];   /* errors are per thread: carried back here */
 };
 
+/*
+ * Once rejected.jsonl.zst (and quarantine.jsonl.zst) are committed, a
+ * marker says so and the part files they were made of go, on this thread:
+ * a run killed after that does not write them again (their parts are
+ * gone), and the end of the run has fewer files to free.
+ */
+#define SIDE_DONE "side.done"
+
+static bool side_done(const sach_pipeline *p)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", p->work_dir, SIDE_DONE);
+	return access(path, F_OK) == 0;
+}
+
+static int side_finish(sach_pipeline *p)
+{
+	static const char *const parts[] = { "rejected", "dedupe-rejected", "quarantine", NULL };
+	char path[4096];
+	size_t i, j;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", p->work_dir, SIDE_DONE);
+	if ((rc = write_file(path, "", 0)) < 0)
+		return rc;
+	for (j = 0; parts[j]; j++)
+		for (i = 0; i < p->nparts; i++) {
+			sach__pl_part_path(p, i, parts[j], path, sizeof(path));
+			if (unlink(path) < 0 && errno != ENOENT)
+				return sach__error_set(SACH_EIO, "cannot remove '%s': %s", path,
+						       strerror(errno));
+		}
+	return SACH_OK;
+}
+
 static void *side_main(void *arg)
 {
 	static const char *const rejected[] = { "rejected", "dedupe-rejected", NULL };
 	static const char *const quarantined[] = { "quarantine", NULL };
 	struct pl_side *j = arg;
 
+	if (side_done(j->p))
+		return NULL; /* an earlier, killed run of this config wrote them */
 	j->rc = concat_parts(j->p, "rejected.jsonl.zst", rejected, SIDE_LEVEL, SIDE_THREADS);
 	if (j->rc == SACH_OK && j->p->on_error == PL_ON_ERROR_QUARANTINE)
 		j->rc = concat_parts(j->p, "quarantine.jsonl.zst", quarantined, SIDE_LEVEL,
 				     SIDE_THREADS);
+	if (j->rc == SACH_OK)
+		j->rc = side_finish(j->p);
 	if (j->rc < 0)
 		snprintf(j->message, sizeof(j->message), "%s", sach_error_last());
 	return NULL;
