@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *tool_name = "sach";
 
@@ -22,6 +23,26 @@ static void on_fatal_signal(int sig)
 	sach_writer_cleanup_on_signal();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/*
+ * The tools map regular input files (tools/common/records.c); reading a
+ * page of one that was truncated meanwhile raises SIGBUS. That is bad
+ * input, not a crash: say so, remove temporary outputs, exit 1. Only
+ * async-signal-safe calls here.
+ */
+static void on_bus_error(int sig)
+{
+	static const char msg[] = ": an input file shrank while it was read (bus error); "
+				  "no output file was written\n";
+	ssize_t ignored;
+
+	(void)sig;
+	sach_writer_cleanup_on_signal();
+	ignored = write(STDERR_FILENO, tool_name, strlen(tool_name));
+	ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)ignored;
+	_exit(SACH_EXIT_FAILURE);
 }
 
 void tool_init(const char *name)
@@ -39,6 +60,8 @@ void tool_init(const char *name)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = on_bus_error;
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 void tool_warn(const char *fmt, ...)
