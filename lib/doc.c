@@ -14,10 +14,12 @@
  * to the stages, which repair or reject it by their options.
  */
 #include "doc_internal.h"
+#include "doc_literal.h"
 #include "error_internal.h"
 #include "jsonspan.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -48,6 +50,8 @@ void sach__doc_reset(sach_doc *doc)
 	doc->empty_object = false;
 	sach_buf_clear(&doc->text_buf);
 	sach_buf_clear(&doc->id_buf);
+	sach_buf_clear(&doc->lit_buf);
+	sach_buf_clear(&doc->skel_buf);
 }
 
 void sach__doc_release(sach_doc *doc)
@@ -55,6 +59,8 @@ void sach__doc_release(sach_doc *doc)
 	sach__doc_reset(doc);
 	sach_buf_free(&doc->text_buf);
 	sach_buf_free(&doc->id_buf);
+	sach_buf_free(&doc->lit_buf);
+	sach_buf_free(&doc->skel_buf);
 }
 
 static const char *json_type_label(json_object *o)
@@ -152,22 +158,13 @@ static size_t count_lone_surrogates(const char *s, size_t len)
 	return n;
 }
 
-int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
+/* JSON forbids raw control characters (json-c lets them through even in
+ * strict mode); TAB and a final CR are the only ones a line may hold. */
+static int check_controls(const char *line, size_t len)
 {
-	enum json_tokener_error jerr;
-	struct span_ctx sc = { -1, -1, -1, doc };
-	long bad;
-	json_object *text_val = NULL;
-	size_t i, end, close_brace = 0;
-	long index = 0, members;
+	size_t i;
 
-	doc->raw = line;
-	doc->raw_len = len;
-	doc->format = SACH_FORMAT_JSONL;
-
-	/* JSON forbids raw control characters (json-c lets them through even in
-	 * strict mode); TAB and a final CR are the only ones a line may hold.
-	 * Eight bytes at a time: (x - 0x20..20) & ~x & 0x80..80 is non-zero
+	/* Eight bytes at a time: (x - 0x20..20) & ~x & 0x80..80 is non-zero
 	 * exactly when some byte of x is below 0x20. */
 	for (i = 0; i < len; i += 8) {
 		uint64_t x;
@@ -186,8 +183,18 @@ int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, si
 					b, k + 1);
 		}
 	}
+	return SACH_OK;
+}
+
+/* json-c's parse of s (the line, or its skeleton) into doc->obj: one
+ * object and nothing after it but blanks. */
+static int parse_object(sach_doc *doc, json_tokener *tok, const char *s, size_t len)
+{
+	enum json_tokener_error jerr;
+	size_t end;
+
 	json_tokener_reset(tok);
-	doc->obj = json_tokener_parse_ex(tok, line, (int)len);
+	doc->obj = json_tokener_parse_ex(tok, s, (int)len);
 	jerr = json_tokener_get_error(tok);
 	if (!doc->obj) {
 		if (jerr == json_tokener_continue)
@@ -199,7 +206,7 @@ int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, si
 				       json_tokener_get_parse_end(tok) + 1);
 	}
 	end = json_tokener_get_parse_end(tok);
-	while (end < len && (line[end] == ' ' || line[end] == '\t' || line[end] == '\r'))
+	while (end < len && (s[end] == ' ' || s[end] == '\t' || s[end] == '\r'))
 		end++;
 	if (end < len)
 		return sach__error_set(SACH_EJSON,
@@ -207,6 +214,17 @@ int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, si
 	if (!json_object_is_type(doc->obj, json_type_object))
 		return sach__error_set(SACH_EJSON, "not a JSON object (%s)",
 				       json_type_label(doc->obj));
+	return SACH_OK;
+}
+
+/* The rest of a record's checks, on doc->obj and the line as read, and its
+ * spans, text and lone surrogates. */
+static int finish_object(sach_doc *doc, const char *line, size_t len)
+{
+	struct span_ctx sc = { -1, -1, -1, doc };
+	json_object *text_val = NULL;
+	size_t close_brace = 0;
+	long index = 0, members, bad;
 
 	json_object_object_foreach(doc->obj, key, val) {
 		if (strcmp(key, doc->text_field) == 0) {
@@ -246,6 +264,80 @@ int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, si
 	doc->lone_surrogates = count_lone_surrogates(line + doc->text_start,
 						     doc->text_end - doc->text_start);
 	return SACH_OK;
+}
+
+/* The full parse once the control bytes are checked. */
+static int parse_full(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
+{
+	int rc = parse_object(doc, tok, line, len);
+
+	return rc < 0 ? rc : finish_object(doc, line, len);
+}
+
+int sach__doc_parse_jsonl_full(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
+{
+	int rc;
+
+	doc->raw = line;
+	doc->raw_len = len;
+	doc->format = SACH_FORMAT_JSONL;
+	if ((rc = check_controls(line, len)) < 0)
+		return rc;
+	return parse_full(doc, tok, line, len);
+}
+
+/*
+ * The skeleton parse (see doc_check.c's top for why json-c gives the same
+ * verdict on the skeleton as on the record): json-c parses the record with
+ * its text literal emptied, every other check and span is taken on the
+ * line as read, exactly as in the full parse, and the text is the literal
+ * decoded into doc->lit_buf. True when the record is valid that way, with
+ * the doc as the full parse leaves it but for obj's text member, which is
+ * "" (nothing reads it: a text field that is also the id field is left to
+ * the full parse). False to take the full parse, which then gives any
+ * message: the skeleton's would name its own columns.
+ */
+static bool parse_skeleton(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
+{
+	const char *text;
+	size_t vs, ve, tlen;
+
+	if (len > (size_t)INT_MAX || strcmp(doc->text_field, doc->id_field) == 0 ||
+	    !sach__json_name_plain(doc->text_field) ||
+	    !sach__find_text_value(doc->text_field, strlen(doc->text_field), line, len, &vs) ||
+	    !sach__decode_literal(&doc->lit_buf, line, len, vs, &ve, &text, &tlen, true) ||
+	    sach__skeleton(&doc->skel_buf, line, len, vs, ve) < 0)
+		return false;
+	/* A skeleton that fails may leave json-c's pending high surrogate in
+	 * tok; the full parse of the record then fails at the same place with
+	 * the same message (the pending half only changes decoded text), and
+	 * the caller replaces the tokener after any failure. */
+	if (parse_object(doc, tok, doc->skel_buf.ptr, doc->skel_buf.len) < 0 ||
+	    finish_object(doc, line, len) < 0 || doc->text_start != vs || doc->text_end != ve ||
+	    doc->text_len != 0) {
+		if (doc->obj) {
+			json_object_put(doc->obj);
+			doc->obj = NULL;
+		}
+		return false;
+	}
+	doc->text = doc->orig_text = text;
+	doc->text_len = doc->orig_len = tlen;
+	return true;
+}
+
+int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
+{
+	int rc;
+
+	doc->raw = line;
+	doc->raw_len = len;
+	doc->format = SACH_FORMAT_JSONL;
+	if ((rc = check_controls(line, len)) < 0)
+		return rc;
+	if (parse_skeleton(doc, tok, line, len))
+		return SACH_OK;
+	return parse_full(doc, tok, line, len);
 }
 
 void sach__doc_set_plain(sach_doc *doc, const char *text, size_t len)

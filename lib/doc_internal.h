@@ -39,6 +39,11 @@ struct sach_doc {
 	size_t lone_surrogates;    /* \uD800-\uDFFF escapes without a partner */
 	sach_buf text_buf;
 	bool text_changed;
+	/* The skeleton parse (doc.c): the text literal decoded (orig_text then
+	 * points here, json-c's own text member being ""), and the record with
+	 * that literal emptied, kept to reuse its memory. */
+	sach_buf lit_buf;
+	sach_buf skel_buf;
 
 	sach_buf id_buf;
 
@@ -56,8 +61,16 @@ void sach__doc_release(sach_doc *doc);
  * is one object with unique keys and a string text field, and records the
  * member spans. Returns 0, SACH_EJSON or SACH_EFIELD with a message that
  * does not yet name the file (the reader adds it).
+ *
+ * When the text value is a literal json-c is known to decode like
+ * doc_literal.c, json-c parses only a skeleton of the line (the literal
+ * emptied) and the literal is decoded apart: json-c's string object of the
+ * text is most of a record's parse. Verdict, message, text, id, meta and
+ * output are those of sach__doc_parse_jsonl_full(), which takes every
+ * json-c decoding of the line itself (the unit tests compare the two).
  */
 int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, size_t len);
+int sach__doc_parse_jsonl_full(sach_doc *doc, json_tokener *tok, const char *line, size_t len);
 
 /* Fills a text document from a line or block. */
 void sach__doc_set_plain(sach_doc *doc, const char *text, size_t len);
