@@ -148,6 +148,7 @@ int sach__pl_counts_write(const sach_pipeline *p, const pl_part_counts *c, const
 
 	if ((rc = sach__pl_counts_json(p, c, &b)) < 0)
 		goto out;
+	wo.sync = p->work_sync;
 	if ((rc = sach_writer_open(&w, path, &wo)) < 0)
 		goto out;
 	if ((rc = sach_writer_write(w, b.ptr, b.len)) < 0) {

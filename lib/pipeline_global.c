@@ -298,6 +298,7 @@ static int write_apply_done(const sach_pipeline *p, size_t part, const sach_dedu
 		     s->docs, s->dropped, s->too_short, s->docs_changed, s->lines_removed, exact,
 		     near, exact_index, near_index);
 	sach__pl_part_path(p, part, "final.done", path, sizeof(path));
+	o.sync = p->work_sync;
 	if ((rc = sach_writer_open(&w, path, &o)) < 0)
 		return rc;
 	if ((rc = sach_writer_write(w, text, (size_t)n)) < 0) {
@@ -328,6 +329,7 @@ static int apply_part(sach_pipeline *p, size_t part)
 	ro.max_record_bytes = (size_t)1 << 30;
 	wo.compression = p->work_compress ? SACH_COMPRESS_ZSTD : SACH_COMPRESS_NONE;
 	wo.level = p->work_level;
+	wo.sync = p->work_sync;
 	if ((rc = sach_dedupe_applier_open(&a, droplist, (uint32_t)part, p->dedupe->min_words)) < 0 ||
 	    (rc = sach_reader_open(&rd, in_path, &ro)) < 0)
 		goto out;

@@ -123,6 +123,9 @@ struct sach_pipeline {
 	uint64_t part_size;
 	int work_level;          /* zstd level of intermediate files ... */
 	bool work_compress;      /* ... if they are compressed at all */
+	bool work_sync;          /* fsync() work files: only when a crash of the
+				    machine cannot be told apart (no boot id;
+				    see pipeline_outdir.c) */
 	pl_stage *stages;        /* per-document stages, in order */
 	size_t nstages;
 	bool memo;               /* workers remember outcomes by text (see

@@ -97,6 +97,65 @@ static char *read_small_file(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * Work files are not fsync()ed (a run's gigabyte of them cost more wall time
+ * in waiting for the disk than any stage; most are removed before they would
+ * ever be written back). That is safe when the process dies (kill -9: the
+ * page cache keeps every byte written), not when the machine does: then a
+ * finished part's files may be lost or torn. So the work directory records
+ * the kernel's boot id, and unfinished work from another boot is redone from
+ * the start rather than resumed. Without a boot id (not Linux) every work
+ * file is fsync()ed as the outputs are.
+ */
+#define BOOT_ID_FILE "/proc/sys/kernel/random/boot_id"
+
+static bool boot_id(char out[64])
+{
+	FILE *f = fopen(BOOT_ID_FILE, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(out, 1, 63, f);
+	fclose(f);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		n--;
+	out[n] = '\0';
+	return n > 0;
+}
+
+/* Whether the work directory was written during this boot. */
+static bool same_boot(const sach_pipeline *p, const char *now)
+{
+	char path[4096];
+	char *have;
+	size_t len = 0;
+	bool same;
+
+	snprintf(path, sizeof(path), "%s/boot", p->work_dir);
+	have = read_small_file(path, &len);
+	same = have && len == strlen(now) && memcmp(have, now, len) == 0;
+	free(have);
+	return same;
+}
+
+static int write_boot(const sach_pipeline *p, const char *now)
+{
+	char path[4096];
+	sach_writer *w = NULL;
+	sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/boot", p->work_dir);
+	if ((rc = sach_writer_open(&w, path, &o)) < 0)
+		return rc;
+	if ((rc = sach_writer_write(w, now, strlen(now))) < 0) {
+		sach_writer_abort(w);
+		return rc;
+	}
+	return sach_writer_commit(w);
+}
+
 /* Whether two state texts name the same config (their "config" lines). */
 static bool same_config_line(const char *a, const char *b)
 {
@@ -164,9 +223,11 @@ int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete)
 	DIR *d;
 	struct dirent *e;
 	bool empty = true, foreign = false, other_run;
+	char boot[64];
 	int rc;
 
 	*resumed = *complete = false;
+	p->work_sync = !boot_id(boot);
 	{
 		struct stat st;
 
@@ -191,9 +252,17 @@ int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete)
 	snprintf(path, sizeof(path), "%s/state", p->work_dir);
 	have = read_small_file(path, &have_len);
 	if (have && have_len == want.len && memcmp(have, want.ptr, want.len) == 0) {
-		free(have);
-		*resumed = true;
-		goto out;
+		if (!p->work_sync && !same_boot(p, boot)) {
+			/* written before the machine restarted: not to be trusted */
+			free(have);
+			have = NULL;
+			if ((rc = sach__pl_remove_tree(p->work_dir)) < 0)
+				goto out;
+		} else {
+			free(have);
+			*resumed = true;
+			goto out;
+		}
 	}
 	/* Another run is there only if it got as far as recording its state
 	 * (a run killed before that left nothing worth keeping), and only if
@@ -253,8 +322,11 @@ int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete)
 			sach_writer_abort(w);
 			goto out;
 		}
-		rc = sach_writer_commit(w);
+		if ((rc = sach_writer_commit(w)) < 0)
+			goto out;
 	}
+	if (!p->work_sync)
+		rc = write_boot(p, boot);
 out:
 	sach_buf_free(&want);
 	return rc;

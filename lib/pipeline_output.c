@@ -43,12 +43,13 @@
 #define SIDE_LEVEL 1
 #define SIDE_THREADS 1
 
-static int write_file(const char *path, const char *data, size_t len)
+static int write_file(const char *path, const char *data, size_t len, bool sync)
 {
 	sach_writer *w = NULL;
 	sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
 	int rc;
 
+	o.sync = sync;
 	if ((rc = sach_writer_open(&w, path, &o)) < 0)
 		return rc;
 	if ((rc = sach_writer_write(w, data, len)) < 0) {
@@ -340,7 +341,7 @@ static int write_counts(sach_pipeline *p, const pl_part_counts *total)
 	    (rc = sach_buf_puts(&b, "\n")) < 0)
 		goto out;
 	snprintf(path, sizeof(path), "%s/counts.json", p->out_dir);
-	rc = write_file(path, b.ptr, b.len);
+	rc = write_file(path, b.ptr, b.len, true);
 	if (rc == SACH_OK)
 		sach__pl_log(p, "%" PRIu64 " records in: %" PRIu64 " written, %" PRIu64
 				" rejected, %" PRIu64 " skipped, %" PRIu64 " quarantined",
@@ -382,7 +383,7 @@ static int side_finish(sach_pipeline *p)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", p->work_dir, SIDE_DONE);
-	if ((rc = write_file(path, "", 0)) < 0)
+	if ((rc = write_file(path, "", 0, p->work_sync)) < 0)
 		return rc;
 	for (j = 0; parts[j]; j++)
 		for (i = 0; i < p->nparts; i++) {
@@ -520,7 +521,7 @@ int sach__pl_output(sach_pipeline *p)
 	snprintf(path, sizeof(path), "%s/config.json", p->out_dir);
 	if ((rc = sach_buf_puts(&p->config_json, "\n")) < 0)
 		goto out;
-	rc = write_file(path, p->config_json.ptr, p->config_json.len);
+	rc = write_file(path, p->config_json.ptr, p->config_json.len, true);
 	p->config_json.len--;
 	p->config_json.ptr[p->config_json.len] = '\0';
 out:

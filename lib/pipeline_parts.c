@@ -59,6 +59,7 @@ static int open_part_writer(const sach_pipeline *p, size_t part, const char *wha
 
 	o.compression = p->work_compress ? SACH_COMPRESS_ZSTD : SACH_COMPRESS_NONE;
 	o.level = p->work_level;
+	o.sync = p->work_sync;
 	sach__pl_part_path(p, part, what, path, sizeof(path));
 	return sach_writer_open(w, path, &o);
 }

@@ -37,6 +37,7 @@ struct sach_writer {
 	char *temp_path;
 	int temp_slot;
 	sach_compression comp;
+	bool sync;                /* fsync() on commit */
 	uint64_t bytes;
 
 	char *in;                 /* uncompressed staging buffer */
@@ -129,6 +130,7 @@ int sach_writer_open(sach_writer **out, const char *path, const sach_writer_opti
 		return sach__error_nomem();
 	w->temp_slot = -1;
 	w->comp = opts->compression;
+	w->sync = opts->sync;
 	w->in = malloc(OUT_CHUNK);
 	w->final_path = strdup(path);
 	if (!w->in || !w->final_path) {
@@ -340,7 +342,7 @@ int sach_writer_commit(sach_writer *w)
 		writer_free(w);
 		return SACH_OK;
 	}
-	if (fsync(w->fd) < 0 && errno != EINVAL) {
+	if (w->sync && fsync(w->fd) < 0 && errno != EINVAL) {
 		rc = io_error(w, "fsync");
 		goto fail;
 	}

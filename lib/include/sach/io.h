@@ -227,11 +227,14 @@ typedef struct sach_writer_options {
 					N >= 1 = zstd's multi-threaded mode with N
 					workers, whose output bytes are the same for
 					every N >= 1 (but differ from 0) */
+	bool sync;                   /* fsync() before the rename (default); off
+					for scratch files whose loss in a crash
+					the caller detects otherwise */
 } sach_writer_options;
 
-#define SACH_WRITER_OPTIONS_VERSION 1
+#define SACH_WRITER_OPTIONS_VERSION 2
 #define SACH_WRITER_OPTIONS_INIT \
-	{ SACH_WRITER_OPTIONS_VERSION, SACH_COMPRESS_NONE, 0, true, 0 }
+	{ SACH_WRITER_OPTIONS_VERSION, SACH_COMPRESS_NONE, 0, true, 0, true }
 
 typedef struct sach_writer sach_writer;
 

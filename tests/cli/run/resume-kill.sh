@@ -58,6 +58,25 @@ while read -r f; do
 	case $f in config.json) continue ;; esac
 	cmp -s "ref/$f" "side/$f" || echo "side/$f differs"
 done <files
+# Killed, then the machine restarts (another boot id in the work directory):
+# work files are not fsync()ed, so unfinished work from another boot is not
+# trusted; it is redone from the start, with the same bytes in the end.
+conf boot >boot.yaml
+sach-run -q -j 2 boot.yaml & pid=$!
+n=0
+while [ ! -e boot/.sach-work/p-000000.done ] && [ $n -lt 1000 ]; do sleep 0.005; n=$((n + 1)); done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+if [ -f boot/.sach-work/boot ]; then
+	echo another-boot >boot/.sach-work/boot
+else
+	echo "boot: no boot id in the work directory"
+fi
+sach-run -q -j 2 boot.yaml || echo "boot: run after the restart failed"
+echo "boot: resumed $(grep -c 'resumed run' boot/run.log) times"
+while read -r f; do
+	case $f in config.json) continue ;; esac
+	cmp -s "ref/$f" "boot/$f" || echo "boot/$f differs"
+done <files
 # Unfinished work of an older sach (another work-file format in the state's
 # first line, same config): redone from the start, same bytes, no refusal.
 conf old >old.yaml
