@@ -361,10 +361,31 @@ int sach_dedupe_prekey(const char *text, size_t len, sach_buf *scratch, uint64_t
  * which documents need their fold key. A 64-bit pre-key is enough: two
  * different pre-keys with one hash only make a group bigger (more fold
  * keys computed), never a wrong answer.
+ *
+ * Each slot also holds the XXH3-128 of the first document's text and
+ * whether a later document of the group had another text ("mixed").
+ * Most groups of a corpus with many duplicates are byte-identical copies:
+ * for those every member has the same fold key, so the second pass can
+ * decide them by their text hash alone, without folding. A group is
+ * "uniform" only if every member's text hash equals the first's, so a
+ * group with texts A, A, B (fold(A) == fold(B)) is mixed and all its
+ * members take the fold path, as before. A collision of two different
+ * texts in 128 bits within one pre-key group is the only way to a wrong
+ * answer, as for the exact set's own keys.
  */
+#define MIXED ((uint64_t)1 << 63) /* in first: the group's texts differ */
+
 struct pslot {
 	uint64_t k;
-	uint64_t first;          /* ordinal + 1 of the first document; 0: empty */
+	uint64_t first;          /* ordinal + 1 of the first document, | MIXED;
+				    0: empty */
+	uint64_t t0, t1;         /* XXH3-128 of the first document's text */
+};
+
+/* A uniform group's text hash (0, 0: empty; a text hashing to that is
+ * left to the fold path). */
+struct uslot {
+	uint64_t t0, t1;
 };
 
 struct sach_dedupe_prekey_set {
@@ -373,6 +394,8 @@ struct sach_dedupe_prekey_set {
 	uint64_t docs, members;
 	uint64_t *bits;
 	size_t bits_cap;         /* in 64-bit words */
+	struct uslot *u;         /* after seal: the uniform groups' text hashes */
+	size_t ucap, un;
 };
 
 static size_t pheld(size_t cap, size_t words)
@@ -455,7 +478,25 @@ static void mark(sach_dedupe_prekey_set *s, uint64_t ord)
 	}
 }
 
+int sach_dedupe_text_hash(const char *text, size_t len, uint64_t out[2])
+{
+	XXH128_hash_t h;
+
+	if ((!text && len) || !out)
+		return sach__error_set(SACH_EINVAL, "dedupe: NULL argument");
+	h = XXH3_128bits(text ? text : "", len);
+	out[0] = h.low64;
+	out[1] = h.high64;
+	return 0;
+}
+
 int sach_dedupe_prekey_set_add(sach_dedupe_prekey_set *s, uint64_t key)
+{
+	return sach_dedupe_prekey_set_add_text(s, key, NULL);
+}
+
+int sach_dedupe_prekey_set_add_text(sach_dedupe_prekey_set *s, uint64_t key,
+				    const uint64_t text_hash[2])
 {
 	struct pslot *e;
 	uint64_t ord;
@@ -463,6 +504,8 @@ int sach_dedupe_prekey_set_add(sach_dedupe_prekey_set *s, uint64_t key)
 
 	if (!s)
 		return sach__error_set(SACH_EINVAL, "dedupe pre-keys: NULL argument");
+	if (!s->t)
+		return sach__error_set(SACH_EINVAL, "dedupe pre-keys: add after seal");
 	ord = s->docs;
 	if ((ord >> 6) >= s->bits_cap) {
 		size_t words = s->bits_cap * 2;
@@ -478,8 +521,11 @@ int sach_dedupe_prekey_set_add(sach_dedupe_prekey_set *s, uint64_t key)
 	}
 	e = pfind(s->t, s->cap, key);
 	if (e->first) {
-		mark(s, e->first - 1);
+		mark(s, (e->first & ~MIXED) - 1);
 		mark(s, ord);
+		/* no hash (the plain add) counts as a different text */
+		if (!text_hash || text_hash[0] != e->t0 || text_hash[1] != e->t1)
+			e->first |= MIXED;
 		s->docs++;
 		return 1;
 	}
@@ -490,6 +536,13 @@ int sach_dedupe_prekey_set_add(sach_dedupe_prekey_set *s, uint64_t key)
 	}
 	e->k = key;
 	e->first = ord + 1;
+	if (text_hash) {
+		e->t0 = text_hash[0];
+		e->t1 = text_hash[1];
+	} else {
+		e->t0 = e->t1 = 0;
+		e->first |= MIXED; /* a group of one: never looked at */
+	}
 	s->n++;
 	s->docs++;
 	if (pheld(s->cap, s->bits_cap) > s->peak)
@@ -497,13 +550,102 @@ int sach_dedupe_prekey_set_add(sach_dedupe_prekey_set *s, uint64_t key)
 	return 0;
 }
 
+static struct uslot *ufind(struct uslot *t, size_t cap, uint64_t t0, uint64_t t1)
+{
+	size_t i = (size_t)t0 & (cap - 1);
+
+	while ((t[i].t0 | t[i].t1) && (t[i].t0 != t0 || t[i].t1 != t1))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/*
+ * The uniform groups of two or more documents into a set of their text
+ * hashes, which the second pass looks members up in. It is only a
+ * shortcut: when it does not fit the budget next to the key table (or
+ * cannot be allocated), it is left out and every member takes the fold
+ * path, with the same answers.
+ */
+static void build_uniform(sach_dedupe_prekey_set *s)
+{
+	size_t i, want = 0, ucap = 16;
+
+	for (i = 0; i < s->cap; i++) {
+		const struct pslot *e = &s->t[i];
+
+		/* a uniform group with two or more: its first is a member */
+		if (e->first && !(e->first & MIXED) && (e->t0 | e->t1)) {
+			uint64_t o = e->first - 1;
+
+			if ((s->bits[o >> 6] >> (o & 63)) & 1)
+				want++;
+		}
+	}
+	if (!want)
+		return;
+	while (ucap < 2 * want)
+		ucap *= 2;
+	if (pheld(s->cap, s->bits_cap) + ucap * sizeof(struct uslot) > s->mem)
+		return;
+	if (!(s->u = calloc(ucap, sizeof(*s->u))))
+		return;
+	s->ucap = ucap;
+	for (i = 0; i < s->cap; i++) {
+		const struct pslot *e = &s->t[i];
+
+		if (e->first && !(e->first & MIXED) && (e->t0 | e->t1)) {
+			uint64_t o = e->first - 1;
+
+			if ((s->bits[o >> 6] >> (o & 63)) & 1) {
+				struct uslot *u = ufind(s->u, s->ucap, e->t0, e->t1);
+
+				/* two uniform groups cannot share a text (equal texts
+				 * have equal pre-keys), short of a 128-bit collision */
+				if (!(u->t0 | u->t1)) {
+					u->t0 = e->t0;
+					u->t1 = e->t1;
+					s->un++;
+				}
+			}
+		}
+	}
+	if (pheld(s->cap, s->bits_cap) + ucap * sizeof(struct uslot) > s->peak)
+		s->peak = pheld(s->cap, s->bits_cap) + ucap * sizeof(struct uslot);
+}
+
 void sach_dedupe_prekey_set_seal(sach_dedupe_prekey_set *s)
 {
 	if (!s)
 		return;
+	if (s->t)
+		build_uniform(s);
 	free(s->t);
 	s->t = NULL;
 	s->cap = 0;
+}
+
+int sach_dedupe_prekey_set_uniform(const sach_dedupe_prekey_set *s, const uint64_t text_hash[2])
+{
+	const struct uslot *u;
+
+	if (!s || !text_hash)
+		return sach__error_set(SACH_EINVAL, "dedupe pre-keys: NULL argument");
+	if (!s->u || !(text_hash[0] | text_hash[1]))
+		return 0;
+	u = ufind(s->u, s->ucap, text_hash[0], text_hash[1]);
+	return (u->t0 | u->t1) != 0;
+}
+
+size_t sach_dedupe_prekey_set_held(const sach_dedupe_prekey_set *s)
+{
+	if (!s)
+		return 0;
+	return pheld(s->cap, s->bits_cap) + s->ucap * sizeof(struct uslot);
+}
+
+uint64_t sach_dedupe_prekey_set_uniform_groups(const sach_dedupe_prekey_set *s)
+{
+	return s ? s->un : 0;
 }
 
 int sach_dedupe_prekey_set_member(const sach_dedupe_prekey_set *s, uint64_t ordinal)
@@ -538,5 +680,6 @@ void sach_dedupe_prekey_set_free(sach_dedupe_prekey_set *s)
 		return;
 	free(s->t);
 	free(s->bits);
+	free(s->u);
 	free(s);
 }

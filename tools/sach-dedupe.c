@@ -53,6 +53,7 @@ struct dedupe {
 	uint64_t ord;                /* two passes: ordinal of the next document */
 	uint64_t records;            /* two passes: records of the first pass */
 	uint64_t as_read_kept;       /* two passes: kept and written as read */
+	uint64_t uniform_decided;    /* two passes: members decided by text hash */
 	uint64_t *as_read;           /* two passes: per record, 1 = valid and written
 					back as read when kept (a bit per record) */
 	size_t as_read_words;
@@ -968,17 +969,14 @@ out:
 
 /* ---- one pass, exact only ---- */
 
-static int exact_process(void *ctx, sach_doc *doc, const char **reason)
+/* The exact set's verdict on a document under `key` (its fold key, or
+ * the text hash that stands for it): keep, or drop naming the kept one. */
+static int exact_decide(struct dedupe *d, sach_doc *doc, const uint64_t key[2],
+			const char **reason)
 {
-	struct dedupe *d = ctx;
-	const char *text, *first;
-	uint64_t key[2];
-	size_t len;
+	const char *first;
 	int rc;
 
-	text = sach_doc_text(doc, &len);
-	if ((rc = sach_dedupe_exact_key(text ? text : "", len, &d->xfold, key)) < 0)
-		return rc == SACH_ENOMEM ? rc : SACH_ERROR;
 	d->cs.docs++;
 	rc = sach_dedupe_exact_set_add(d->xs, key, sach_doc_id(doc), &first);
 	if (rc < 0) {
@@ -995,6 +993,20 @@ static int exact_process(void *ctx, sach_doc *doc, const char **reason)
 	d->as.dropped++;
 	*reason = "exact-duplicate";
 	return STAGE_DROP;
+}
+
+static int exact_process(void *ctx, sach_doc *doc, const char **reason)
+{
+	struct dedupe *d = ctx;
+	const char *text;
+	uint64_t key[2];
+	size_t len;
+	int rc;
+
+	text = sach_doc_text(doc, &len);
+	if ((rc = sach_dedupe_exact_key(text ? text : "", len, &d->xfold, key)) < 0)
+		return rc == SACH_ENOMEM ? rc : SACH_ERROR;
+	return exact_decide(d, doc, key, reason);
 }
 
 static void exact_stats(void *ctx, json_object *into)
@@ -1051,13 +1063,14 @@ enum { PK_VALID = 1, PK_AS_READ = 2 };
 struct pk_result {
 	uint64_t key;
 	uint64_t flags;
+	uint64_t text_hash[2];       /* sach_dedupe_text_hash() of the text */
 };
 
 static int prekey_compute(void *wctx, struct batch *b, size_t i)
 {
 	struct pk_worker *w = wctx;
 	const struct item *it = &b->items[i];
-	struct pk_result res = { 0, 0 };
+	struct pk_result res = { 0, 0, { 0, 0 } };
 	const char *text;
 	size_t len;
 	bool as_read;
@@ -1070,7 +1083,8 @@ static int prekey_compute(void *wctx, struct batch *b, size_t i)
 			return rc;
 		/* a bad record is no document: pass 2 meets it and reports it */
 		if (rc == 0) {
-			if ((rc = sach_dedupe_prekey(text, len, &w->scratch, &res.key)) < 0)
+			if ((rc = sach_dedupe_prekey(text, len, &w->scratch, &res.key)) < 0 ||
+			    (rc = sach_dedupe_text_hash(text, len, res.text_hash)) < 0)
 				return rc;
 			res.flags = PK_VALID | (as_read ? PK_AS_READ : 0);
 		}
@@ -1113,7 +1127,7 @@ static int prekey_drain(void *ctx, struct batch *b)
 		memcpy(&res, b->keys.ptr + b->items[i].koff, sizeof(res));
 		if (!(res.flags & PK_VALID))
 			continue;
-		if ((rc = sach_dedupe_prekey_set_add(d->ps, res.key)) < 0) {
+		if ((rc = sach_dedupe_prekey_set_add_text(d->ps, res.key, res.text_hash)) < 0) {
 			tool_warn("%s:%llu: %s", b->source, (unsigned long long)b->items[i].line,
 				  sach_error_last());
 			d->over_budget = rc == SACH_ECONFIG;
@@ -1235,8 +1249,26 @@ static int exact2_process(void *ctx, sach_doc *doc, const char **reason)
 
 	if (member < 0)
 		return SACH_ERROR; /* stops the run with the message */
-	if (member)
+	if (member) {
+		const char *text;
+		uint64_t th[2];
+		size_t len;
+		int u;
+
+		/* a member of a group whose texts are all one: its text hash
+		 * stands for its fold key (no one outside the group has that
+		 * fold key), so the first of the group is kept and the others
+		 * name it, as the fold key would decide, without folding */
+		text = sach_doc_text(doc, &len);
+		if (sach_dedupe_text_hash(text ? text : "", len, th) < 0 ||
+		    (u = sach_dedupe_prekey_set_uniform(d->ps, th)) < 0)
+			return SACH_ERROR;
+		if (u) {
+			d->uniform_decided++;
+			return exact_decide(d, doc, th, reason);
+		}
 		return exact_process(ctx, doc, reason);
+	}
 	/* nobody else has its pre-key, so nobody has its fold key */
 	d->cs.docs++;
 	return STAGE_KEEP;
@@ -1248,6 +1280,8 @@ static void exact2_stats(void *ctx, json_object *into)
 
 	exact_stats(ctx, into);
 	JI(into, "kept_as_read", d->as_read_kept);
+	/* before prekey_members, which stays last as it was */
+	JI(into, "prekey_uniform", d->uniform_decided);
 	JI(into, "prekey_members", sach_dedupe_prekey_set_members(d->ps));
 }
 
@@ -1290,8 +1324,9 @@ static int cmd_exact(struct dedupe *d, tool_common *c)
 	sach_dedupe_prekey_set_seal(d->ps);
 	if (uses_stdin)
 		lseek(STDIN_FILENO, 0, SEEK_SET);
-	/* the memberships stay held (1 bit per document) */
-	bits = (size_t)(sach_dedupe_prekey_set_docs(d->ps) / 8) + 8;
+	/* the memberships (1 bit per document) and the uniform groups' text
+	 * hashes stay held */
+	bits = sach_dedupe_prekey_set_held(d->ps);
 	if ((rc = sach_dedupe_exact_set_new(&d->xs, d->co.mem > bits ? d->co.mem - bits : 0)) < 0) {
 		code = lib_fail(rc);
 		goto out;

@@ -733,6 +733,68 @@ START_TEST(prekey_set_groups_and_budget)
 }
 END_TEST
 
+/* Uniform groups: every member has the first's text hash. Groups by
+ * pre-key: 1: A A A (uniform); 2: A2 A2 B (mixed at the third); 3: C alone
+ * (no member, so not in the uniform set); 4: D then a plain add (mixed:
+ * no hash); 5: E E (uniform). */
+START_TEST(prekey_set_uniform_groups)
+{
+	sach_dedupe_prekey_set *s = NULL;
+	uint64_t ha[2], hb[2], hc[2], hd[2], he[2], ha2[2], zero[2] = { 0, 0 };
+	static const uint64_t keys[] = { 1, 2, 1, 2, 3, 4, 1, 2, 4, 5, 5 };
+	const uint64_t *h[11];
+	int i;
+
+	ck_assert_int_eq(sach_dedupe_text_hash("A", 1, ha), 0);
+	ck_assert_int_eq(sach_dedupe_text_hash("A2", 2, ha2), 0);
+	ck_assert_int_eq(sach_dedupe_text_hash("B", 1, hb), 0);
+	ck_assert_int_eq(sach_dedupe_text_hash("C", 1, hc), 0);
+	ck_assert_int_eq(sach_dedupe_text_hash("D", 1, hd), 0);
+	ck_assert_int_eq(sach_dedupe_text_hash("E", 1, he), 0);
+	ck_assert_int_eq(sach_dedupe_text_hash(NULL, 1, he), SACH_EINVAL);
+	h[0] = ha; h[1] = ha2; h[2] = ha; h[3] = ha2; h[4] = hc; h[5] = hd;
+	h[6] = ha; h[7] = hb; h[8] = NULL; h[9] = he; h[10] = he;
+	ck_assert_int_eq(sach_dedupe_prekey_set_new(&s, (size_t)1 << 20), 0);
+	for (i = 0; i < 11; i++)
+		ck_assert_int_ge(sach_dedupe_prekey_set_add_text(s, keys[i], h[i]), 0);
+	sach_dedupe_prekey_set_seal(s);
+	ck_assert_int_eq(sach_dedupe_prekey_set_add_text(s, 9, ha), SACH_EINVAL);
+	ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, ha), 1);
+	ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, he), 1);
+	ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, ha2), 0);
+	ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, hb), 0);
+	ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, hc), 0);
+	ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, hd), 0);
+	ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, zero), 0);
+	ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, NULL), SACH_EINVAL);
+	ck_assert_uint_eq(sach_dedupe_prekey_set_uniform_groups(s), 2);
+	ck_assert_uint_eq(sach_dedupe_prekey_set_members(s), 10);
+	ck_assert(sach_dedupe_prekey_set_held(s) <= sach_dedupe_prekey_set_peak(s));
+	sach_dedupe_prekey_set_free(s);
+	/* 1000 uniform pairs: with a budget the uniform set (32 KiB) does not
+	 * fit beside the key table (64 KiB), no shortcut and the memberships
+	 * still right; with room, every pair is uniform */
+	for (i = 0; i < 2; i++) {
+		int j;
+
+		ck_assert_int_eq(sach_dedupe_prekey_set_new(&s, i ? (size_t)1 << 20 : 80 << 10), 0);
+		for (j = 0; j < 2000; j++) {
+			uint64_t t[2] = { (uint64_t)(j % 1000) + 1, 7 };
+
+			ck_assert_int_ge(sach_dedupe_prekey_set_add_text(s, (uint64_t)(j % 1000), t), 0);
+		}
+		sach_dedupe_prekey_set_seal(s);
+		ck_assert_uint_eq(sach_dedupe_prekey_set_members(s), 2000);
+		ck_assert_uint_eq(sach_dedupe_prekey_set_uniform_groups(s), i ? 1000 : 0);
+		ha[0] = 500;
+		ha[1] = 7;
+		ck_assert_int_eq(sach_dedupe_prekey_set_uniform(s, ha), i);
+		ck_assert(sach_dedupe_prekey_set_peak(s) <= (i ? (size_t)1 << 20 : 80 << 10));
+		sach_dedupe_prekey_set_free(s);
+	}
+}
+END_TEST
+
 /* signer_add == keyer_keys + signer_add_keys, byte for byte */
 START_TEST(keyer_same_file_as_signer)
 {
@@ -1099,6 +1161,7 @@ static Suite *suite(void)
 	tcase_add_test(t, prekey_coarser_than_fold_random);
 	tcase_add_test(t, prekey_variants_and_real_text);
 	tcase_add_test(t, prekey_set_groups_and_budget);
+	tcase_add_test(t, prekey_set_uniform_groups);
 	tcase_add_test(t, keyer_same_file_as_signer);
 	tcase_add_test(t, fold_of_lines_joins_generated);
 	tcase_add_test(t, old_format_versions_refused);

@@ -195,7 +195,9 @@ SACH_API int sach_dedupe_prekey(const char *text, size_t len, sach_buf *scratch,
 typedef struct sach_dedupe_prekey_set sach_dedupe_prekey_set;
 
 /** 0, SACH_EINVAL, SACH_ECONFIG (budget too small) or SACH_ENOMEM. The set
- * holds about 32 bytes per distinct pre-key plus 1 bit per document. */
+ * holds about 64 bytes per distinct pre-key (32 at the best load) plus 1
+ * bit per document; after seal, the bits and at most 32 bytes per uniform
+ * group (see sach_dedupe_prekey_set_uniform). */
 SACH_API int sach_dedupe_prekey_set_new(sach_dedupe_prekey_set **out, size_t mem);
 /**
  * Adds the pre-key of the next document (ordinals 0, 1, ... in the order of
@@ -203,13 +205,37 @@ SACH_API int sach_dedupe_prekey_set_new(sach_dedupe_prekey_set **out, size_t mem
  * it, SACH_ECONFIG with a message when over the budget, or SACH_ENOMEM.
  */
 SACH_API int sach_dedupe_prekey_set_add(sach_dedupe_prekey_set *s, uint64_t key);
-/** After the last add: frees the key table (the memberships stay). */
+/**
+ * Like sach_dedupe_prekey_set_add(), with the document's text hash
+ * (sach_dedupe_text_hash()): a group all of whose documents have one text
+ * hash is "uniform". The plain add counts as a text of its own.
+ */
+SACH_API int sach_dedupe_prekey_set_add_text(sach_dedupe_prekey_set *s, uint64_t key,
+					     const uint64_t text_hash[2]);
+/** XXH3-128 of the text, as the pre-key set takes it. 0 or SACH_EINVAL. */
+SACH_API int sach_dedupe_text_hash(const char *text, size_t len, uint64_t out[2]);
+/** After the last add: frees the key table (the memberships stay, and the
+ * text hashes of the uniform groups of two or more, when they fit the
+ * budget next to the table; else none, which only costs fold keys). */
 SACH_API void sach_dedupe_prekey_set_seal(sach_dedupe_prekey_set *s);
 /** Whether document `ordinal` shares its pre-key with another document:
  * 1 or 0; SACH_ECONFIG with a message for an ordinal never added (the
  * input changed between the passes). */
 SACH_API int sach_dedupe_prekey_set_member(const sach_dedupe_prekey_set *s, uint64_t ordinal);
 SACH_API uint64_t sach_dedupe_prekey_set_docs(const sach_dedupe_prekey_set *s);
+/**
+ * After seal: 1 when `text_hash` is that of a uniform group of two or more
+ * documents, else 0 (SACH_EINVAL for NULL). Every document of such a group
+ * has the same text, hence the same fold key, and no document outside it
+ * has that fold key (equal fold keys give equal pre-keys): the text hash
+ * can stand for the fold key in an exact set, with the same decisions.
+ */
+SACH_API int sach_dedupe_prekey_set_uniform(const sach_dedupe_prekey_set *s,
+					    const uint64_t text_hash[2]);
+/** Uniform groups of two or more held after seal. */
+SACH_API uint64_t sach_dedupe_prekey_set_uniform_groups(const sach_dedupe_prekey_set *s);
+/** Bytes held now (after seal: the memberships and the uniform set). */
+SACH_API size_t sach_dedupe_prekey_set_held(const sach_dedupe_prekey_set *s);
 /** Documents in groups of two or more. */
 SACH_API uint64_t sach_dedupe_prekey_set_members(const sach_dedupe_prekey_set *s);
 SACH_API size_t sach_dedupe_prekey_set_peak(const sach_dedupe_prekey_set *s);

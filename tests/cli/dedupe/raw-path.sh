@@ -42,8 +42,8 @@ same() { # A B: outputs equal, counts equal (pre-key figures only in two passes)
 	for f in o r q e; do
 		cmp -s $f-$1 $f-$2 || echo "$1 and $2: $f differs"
 	done
-	grep -v -E '"(prekey_members|kept_as_read|peak_bytes)"' s-$1 | sed 's/,$//' >s1
-	grep -v -E '"(prekey_members|kept_as_read|peak_bytes)"' s-$2 | sed 's/,$//' >s2
+	grep -v -E '"(prekey_members|prekey_uniform|kept_as_read|peak_bytes)"' s-$1 | sed 's/,$//' >s1
+	grep -v -E '"(prekey_members|prekey_uniform|kept_as_read|peak_bytes)"' s-$2 | sed 's/,$//' >s2
 	cmp -s s1 s2 || { echo "$1 and $2: stats differ"; diff s1 s2; }
 }
 run raw a.jsonl b.jsonl c.jsonl.zst
