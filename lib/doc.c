@@ -274,16 +274,20 @@ static int parse_full(sach_doc *doc, json_tokener *tok, const char *line, size_t
 	return rc < 0 ? rc : finish_object(doc, line, len);
 }
 
-int sach__doc_parse_jsonl_full(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
+/* What both parses start with: the record's bytes, and no raw controls. */
+static int begin_jsonl(sach_doc *doc, const char *line, size_t len)
 {
-	int rc;
-
 	doc->raw = line;
 	doc->raw_len = len;
 	doc->format = SACH_FORMAT_JSONL;
-	if ((rc = check_controls(line, len)) < 0)
-		return rc;
-	return parse_full(doc, tok, line, len);
+	return check_controls(line, len);
+}
+
+int sach__doc_parse_jsonl_full(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
+{
+	int rc = begin_jsonl(doc, line, len);
+
+	return rc < 0 ? rc : parse_full(doc, tok, line, len);
 }
 
 /*
@@ -328,12 +332,9 @@ static bool parse_skeleton(sach_doc *doc, json_tokener *tok, const char *line, s
 
 int sach__doc_parse_jsonl(sach_doc *doc, json_tokener *tok, const char *line, size_t len)
 {
-	int rc;
+	int rc = begin_jsonl(doc, line, len);
 
-	doc->raw = line;
-	doc->raw_len = len;
-	doc->format = SACH_FORMAT_JSONL;
-	if ((rc = check_controls(line, len)) < 0)
+	if (rc < 0)
 		return rc;
 	if (parse_skeleton(doc, tok, line, len))
 		return SACH_OK;
