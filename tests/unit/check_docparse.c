@@ -14,6 +14,7 @@
 #include "sach/error.h"
 
 #include "check_helpers.h"
+#include "json_records.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -131,17 +132,6 @@ static void compare(struct way *fast, struct way *full, const char *line, size_t
 	same_output(fast, full, line, len, "restored");
 }
 
-/* check_io.c's pieces of a JSON string literal: every escape, surrogate
- * pairs and lone halves, \u0000, raw controls and TAB, bytes above 0x7F
- * (valid UTF-8 or not), bad escapes, a closing quote in the middle. */
-static const char *const lit_pieces[] = {
-	"a", "Xin ch\xc3\xa0o", " ", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
-	"\\u0041", "\\u00e9", "\\u00E9", "\\u07ff", "\\u0800", "\\u20ac", "\\uffff", "\\ud83d\\ude00",
-	"\\uD800\\uDC00", "\\udbff\\udfff", "\\ud800", "\\udc00", "\\ud800\\u0041", "\\u0000",
-	"\\u12", "\\x", "\\", "\x01", "\t", "\x1f", "\x7f", "\xff", "\xc3", "\xe1\xbb\x87", "\"",
-	"\\u005c", "\\u0022", "}", "{", ",", ":", "\r", "0123456789abcdefghijklmnopqrstuvwxyz",
-};
-
 /* Records around a generated literal: check_io.c's layouts first, then the
  * members a skeleton parse could get wrong. */
 static const char *const layouts[][2] = {
@@ -196,7 +186,6 @@ static const char *const layouts[][2] = {
 /* The skeleton parse against the full parse on generated records. */
 START_TEST(docparse_skeleton_matches_full)
 {
-	size_t np = sizeof(lit_pieces) / sizeof(lit_pieces[0]);
 	size_t nl = sizeof(layouts) / sizeof(layouts[0]);
 	uint64_t seed = 0x5EC7u;
 	struct way fast, full;
@@ -206,17 +195,7 @@ START_TEST(docparse_skeleton_matches_full)
 	way_init(&fast, false, "text", "id");
 	way_init(&full, true, "text", "id");
 	for (it = 0; it < 60000; it++) {
-		int k, pieces = (int)(th_rand(&seed) % (it % 50 == 0 ? 400 : 12));
-		/* most literals only of valid pieces, so most records are valid */
-		size_t limit = th_rand(&seed) % 4 ? 21 : np;
-		size_t lay = th_rand(&seed) % 3 ? 0 : th_rand(&seed) % nl;
-
-		sach_buf_clear(&line);
-		ck_assert_int_eq(sach_buf_puts(&line, layouts[lay][0]), SACH_OK);
-		for (k = 0; k < pieces; k++)
-			ck_assert_int_eq(sach_buf_puts(&line, lit_pieces[th_rand(&seed) % limit]),
-					 SACH_OK);
-		ck_assert_int_eq(sach_buf_puts(&line, layouts[lay][1]), SACH_OK);
+		tj_record(&line, &seed, it, layouts, nl);
 		compare(&fast, &full, line.ptr, line.len, &skeleton);
 	}
 	/* every layout with a plain and an escaped literal */

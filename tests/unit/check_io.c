@@ -15,6 +15,7 @@
 #include "sach/io.h"
 
 #include "check_helpers.h"
+#include "json_records.h"
 
 #include <check.h>
 #include <errno.h>
@@ -1842,19 +1843,8 @@ static void check_both_ways(sach_record_parser *p, const char *line, size_t len,
 	parsed_free(&want);
 }
 
-/* Pieces of a JSON string literal: every escape, surrogate pairs and lone
- * halves, \u0000, raw controls and TAB, bytes above 0x7F (valid UTF-8 or
- * not), bad escapes, a closing quote in the middle. */
-static const char *const lit_pieces[] = {
-	"a", "Xin ch\xc3\xa0o", " ", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
-	"\\u0041", "\\u00e9", "\\u00E9", "\\u07ff", "\\u0800", "\\u20ac", "\\uffff", "\\ud83d\\ude00",
-	"\\uD800\\uDC00", "\\udbff\\udfff", "\\ud800", "\\udc00", "\\ud800\\u0041", "\\u0000",
-	"\\u12", "\\x", "\\", "\x01", "\t", "\x1f", "\x7f", "\xff", "\xc3", "\xe1\xbb\x87", "\"",
-	"\\u005c", "\\u0022", "}", "{", ",", ":", "\r", "0123456789abcdefghijklmnopqrstuvwxyz",
-};
-
-/* The check against the full parse on generated records: literals made of
- * the pieces above, in records of several layouts. */
+/* The check against the full parse on generated records (json_records.h),
+ * in records of several layouts. */
 START_TEST(io_parser_check_matches_parse)
 {
 	static const char *const layouts[][2] = {
@@ -1870,7 +1860,6 @@ START_TEST(io_parser_check_matches_parse)
 	};
 	sach_reader_options o = SACH_READER_OPTIONS_INIT;
 	sach_record_parser *p = NULL;
-	size_t np = sizeof(lit_pieces) / sizeof(lit_pieces[0]);
 	size_t nl = sizeof(layouts) / sizeof(layouts[0]);
 	uint64_t seed = 0x5EC7u;
 	sach_buf line = { 0 };
@@ -1878,17 +1867,7 @@ START_TEST(io_parser_check_matches_parse)
 
 	ck_assert_int_eq(sach_record_parser_new(&p, &o), SACH_OK);
 	for (it = 0; it < 60000; it++) {
-		int k, pieces = (int)(th_rand(&seed) % (it % 50 == 0 ? 400 : 12));
-		/* most literals only of valid pieces, so most records are valid */
-		size_t limit = th_rand(&seed) % 4 ? 21 : np;
-		size_t lay = th_rand(&seed) % 3 ? 0 : th_rand(&seed) % nl;
-
-		sach_buf_clear(&line);
-		ck_assert_int_eq(sach_buf_puts(&line, layouts[lay][0]), SACH_OK);
-		for (k = 0; k < pieces; k++)
-			ck_assert_int_eq(sach_buf_puts(&line, lit_pieces[th_rand(&seed) % limit]),
-					 SACH_OK);
-		ck_assert_int_eq(sach_buf_puts(&line, layouts[lay][1]), SACH_OK);
+		tj_record(&line, &seed, it, layouts, nl);
 		check_both_ways(p, line.ptr, line.len, &fast);
 	}
 	ck_assert_int_gt(fast, 1000);
