@@ -132,18 +132,10 @@ static void compare(struct way *fast, struct way *full, const char *line, size_t
 	same_output(fast, full, line, len, "restored");
 }
 
-/* Records around a generated literal: check_io.c's layouts first, then the
+/* Records around a generated literal: json_records.h's layouts first, then the
  * members a skeleton parse could get wrong. */
 static const char *const layouts[][2] = {
-	{ "{\"text\": \"", "\"}" },
-	{ "{\"id\": \"k\", \"text\": \"", "\", \"n\": [1, 2, {\"x\": \"]\"}]}" },
-	{ "{\"a\": {\"text\": \"inner\"}, \"text\":\"", "\" }" },
-	{ " { \"b\" : \"t\\\"ext\" , \"text\" : \"", "\" , \"sach\": {\"c\": 1}}\r" },
-	{ "{\"text\": \"", "\", \"text\": \"dup\"}" },
-	{ "{\"te\\u0078t\": \"x\", \"text\": \"", "\"}" },
-	{ "{\"text\": \"", "\", \"n\": 01}" },
-	{ "{\"text\": \"", "\"} x" },
-	{ "[\"text\", \"", "\"]" },
+	TJ_LAYOUTS
 	/* an existing "sach" member, an object or not, before or after */
 	{ "{\"sach\": {\"stage\": {\"old\": 1}, \"other\": [\"x\"]}, \"text\": \"", "\"}" },
 	{ "{\"text\": \"", "\", \"sach\": {\"stage\": 5}}" },

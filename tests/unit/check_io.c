@@ -1848,15 +1848,7 @@ static void check_both_ways(sach_record_parser *p, const char *line, size_t len,
 START_TEST(io_parser_check_matches_parse)
 {
 	static const char *const layouts[][2] = {
-		{ "{\"text\": \"", "\"}" },
-		{ "{\"id\": \"k\", \"text\": \"", "\", \"n\": [1, 2, {\"x\": \"]\"}]}" },
-		{ "{\"a\": {\"text\": \"inner\"}, \"text\":\"", "\" }" },
-		{ " { \"b\" : \"t\\\"ext\" , \"text\" : \"", "\" , \"sach\": {\"c\": 1}}\r" },
-		{ "{\"text\": \"", "\", \"text\": \"dup\"}" },
-		{ "{\"te\\u0078t\": \"x\", \"text\": \"", "\"}" },
-		{ "{\"text\": \"", "\", \"n\": 01}" },
-		{ "{\"text\": \"", "\"} x" },
-		{ "[\"text\", \"", "\"]" },
+		TJ_LAYOUTS
 	};
 	sach_reader_options o = SACH_READER_OPTIONS_INIT;
 	sach_record_parser *p = NULL;

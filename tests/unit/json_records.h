@@ -7,6 +7,19 @@
 #ifndef SACH_TEST_JSON_RECORDS_H
 #define SACH_TEST_JSON_RECORDS_H
 
+/* Records around a literal (prefix, suffix): the text member nested, among
+ * blanks, duplicated, after an escaped key, and with bad JSON around it. */
+#define TJ_LAYOUTS \
+	{ "{\"text\": \"", "\"}" }, \
+	{ "{\"id\": \"k\", \"text\": \"", "\", \"n\": [1, 2, {\"x\": \"]\"}]}" }, \
+	{ "{\"a\": {\"text\": \"inner\"}, \"text\":\"", "\" }" }, \
+	{ " { \"b\" : \"t\\\"ext\" , \"text\" : \"", "\" , \"sach\": {\"c\": 1}}\r" }, \
+	{ "{\"text\": \"", "\", \"text\": \"dup\"}" }, \
+	{ "{\"te\\u0078t\": \"x\", \"text\": \"", "\"}" }, \
+	{ "{\"text\": \"", "\", \"n\": 01}" }, \
+	{ "{\"text\": \"", "\"} x" }, \
+	{ "[\"text\", \"", "\"]" },
+
 /*
  * Sets `line` to one record: a layout of `layouts` (the first most often)
  * around a text literal of random pieces: every escape, surrogate pairs and
