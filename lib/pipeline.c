@@ -18,6 +18,7 @@
 #include "error_internal.h"
 #include "pipeline_global.h"
 #include "pipeline_output.h"
+#include "pipeline_side.h"
 
 
 static FILE *log_file;  /* the run's run.log while it runs (one run per process) */
@@ -55,7 +56,7 @@ void sach__pl_fail(sach_pipeline *p, int code, const char *message)
 		p->fail_code = code < 0 ? code : SACH_ERROR;
 		snprintf(p->fail_message, sizeof(p->fail_message), "%s", message);
 	}
-	pthread_cond_broadcast(&p->applied_cond);
+	pthread_cond_broadcast(&p->progress_cond);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -86,7 +87,7 @@ int sach_pipeline_load(sach_pipeline **out, const char *config_path,
 	p->opts = opts ? *opts : def;
 	p->work_level = 1;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->applied_cond, NULL);
+	pthread_cond_init(&p->progress_cond, NULL);
 	if ((rc = sach_config_load_file(&p->cfg, config_path)) < 0 || (rc = sach__pl_parse_config(p)) < 0) {
 		sach_pipeline_free(p);
 		return rc;
@@ -118,7 +119,7 @@ void sach_pipeline_free(sach_pipeline *p)
 	sach_buf_free(&p->scratch);
 	sach_config_free(p->cfg);
 	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->applied_cond);
+	pthread_cond_destroy(&p->progress_cond);
 	free(p->applied);
 	free(p);
 }
@@ -165,22 +166,22 @@ int sach_pipeline_run(sach_pipeline *p)
 		     resumed ? "resumed" : "new", p->name, p->config_hash, p->ninputs,
 		     p->ninputs == 1 ? "" : "s", p->workers, p->workers == 1 ? "" : "s");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = sach__pl_run_parts(p);
+	/* the rejected records are written beside everything from here on */
+	rc = sach__pl_side_start(p);
+	if (rc == SACH_OK)
+		rc = sach__pl_run_parts(p);
 	if (rc == SACH_OK) {
 		sach__pl_log(p, "per-document stages done: %zu part%s (%.2f s)", p->nparts,
 			     p->nparts == 1 ? "" : "s", seconds_since(&t0));
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = sach__pl_side_start(p);
+		rc = sach__pl_phase_a_over(p);
 		if (rc == SACH_OK)
 			rc = sach__pl_global_run(p);
 		if (rc == SACH_OK && p->dedupe)
 			sach__pl_log(p, "dedupe cluster and apply done (%.2f s)", seconds_since(&t0));
-		if (rc < 0) {
-			/* the thread writing the rejected records stops waiting */
-			sach__pl_fail(p, rc, sach_error_last());
-			sach__pl_side_join(p);
-		}
 	}
+	if (rc < 0) /* the thread writing the rejected records stops waiting */
+		rc = sach__pl_side_stop(p, rc);
 	if (rc == SACH_OK) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = sach__pl_output(p);

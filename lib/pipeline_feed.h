@@ -38,6 +38,9 @@ pl_feed_part *sach__pl_feed_pop(pl_feed *f);
 /* No more parts: wakes everybody (after a worker's failure, say). */
 void sach__pl_feed_close(pl_feed *f);
 void sach__pl_feed_part_free(pl_feed_part *fp);
+/* A worker is done with the part: kept for the reader to fill again (or
+ * freed). */
+void sach__pl_feed_done(pl_feed *f, pl_feed_part *fp);
 void sach__pl_feed_free(pl_feed *f);
 
 #endif

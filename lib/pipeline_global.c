@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline_output.h"
 #include "pipeline_index.h"
+#include "pipeline_side.h"
 
 #include <errno.h>
 #include <inttypes.h>

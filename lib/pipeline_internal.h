@@ -148,11 +148,16 @@ struct sach_pipeline {
 	int fail_code;
 	char fail_message[1024];
 
-	/* The dedupe apply step's finished parts (1 each), which the thread
-	 * writing rejected.jsonl.zst waits for (pipeline_output.c); signalled
-	 * under `lock` on every part finished and on failure. */
-	pthread_cond_t applied_cond;
-	unsigned char *applied;
+	/* How far the run got, for the thread writing rejected.jsonl.zst
+	 * beside it (pipeline_output.c); under `lock`, and `progress_cond` is
+	 * signalled on every change and on failure. */
+	pthread_cond_t progress_cond;
+	uint64_t progress;       /* counts the changes below */
+	bool cut_over;           /* the reader cut the inputs ... */
+	size_t cut_parts;        /* ... into this many parts */
+	bool phase_a_over;       /* every part passed the per-document stages */
+	unsigned char *applied;  /* the dedupe apply step's finished parts (1
+				    each), when the thread runs */
 	struct pl_side *side;    /* that thread, when it runs (NULL if not) */
 };
 

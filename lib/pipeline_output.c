@@ -26,24 +26,11 @@
 #include "input.h"
 #include "pipeline_global.h"
 #include "pipeline_index.h"
+#include "pipeline_side.h"
 
 /* zstd level of documents.jsonl.zst (the output proper, without shards). */
 #define OUTPUT_LEVEL 3
-/*
- * rejected.jsonl.zst and quarantine.jsonl.zst: records kept for audit, read
- * rarely, and on a typical run more bytes than the output (every copy of a
- * duplicated page). Level 1 costs about three quarters of level 3's CPU for
- * files about 15% larger (viwiki x3: 62 vs 54 MB), and one compression
- * thread: the file is written beside the shards on its own thread already,
- * and zstd's jobs on a second thread cost another half of the CPU (measured
- * with zstd -T1/-T2 on the rejected records of viwiki x3). zstd writes the
- * same bytes for any number of threads from one up, so this does not make
- * the bytes depend on the worker count.
- */
-#define SIDE_LEVEL 1
-#define SIDE_THREADS 1
-
-static int write_file(const char *path, const char *data, size_t len, bool sync)
+int sach__pl_write_file(const char *path, const char *data, size_t len, bool sync)
 {
 	sach_writer *w = NULL;
 	sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
@@ -80,36 +67,19 @@ static int append_file(sach_writer *w, const char *path)
 }
 
 /*
- * When the rejected records are written beside the dedupe apply step (see
- * sach__pl_side_start()), a part's records of that step are ready once the
- * step finished the part. SACH_OK then, or the run's failure.
- */
-static int wait_applied(sach_pipeline *p, size_t part)
-{
-	int rc = SACH_OK;
-
-	pthread_mutex_lock(&p->lock);
-	while (p->applied && !p->applied[part] && !p->failed)
-		pthread_cond_wait(&p->applied_cond, &p->lock);
-	if (p->applied && !p->applied[part])
-		rc = sach__error_set(SACH_ERROR, "stopped: the run failed");
-	pthread_mutex_unlock(&p->lock);
-	return rc;
-}
-
-/*
  * OUT/name = the part files named by each `whats` entry, part by part, as
  * one zstd stream: recompressed rather than concatenated, so the bytes do
- * not depend on where the parts were cut.
+ * not depend on where the parts were cut. With `ready`, each part is
+ * waited for (the run is still going); without, every part is finished.
  */
-static int concat_parts(sach_pipeline *p, const char *name, const char *const *whats,
-			int level, unsigned threads)
+int sach__pl_concat_parts(sach_pipeline *p, const char *name, const char *const *whats,
+			  int level, unsigned threads, sach__pl_part_ready ready)
 {
 	char path[4096];
 	sach_writer *w = NULL;
 	sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
 	size_t i, j;
-	int rc;
+	int rc, more;
 
 	o.compression = SACH_COMPRESS_ZSTD;
 	o.level = level;
@@ -118,9 +88,12 @@ static int concat_parts(sach_pipeline *p, const char *name, const char *const *w
 	if ((rc = sach_writer_open(&w, path, &o)) < 0)
 		return rc;
 	for (j = 0; whats[j] && rc == SACH_OK; j++)
-		for (i = 0; i < p->nparts && rc == SACH_OK; i++) {
-			if (strcmp(whats[j], "dedupe-rejected") == 0 && (rc = wait_applied(p, i)) < 0)
+		for (i = 0; rc == SACH_OK; i++) {
+			more = ready ? ready(p, whats[j], i) : i < p->nparts;
+			if (more <= 0) {
+				rc = more;
 				break;
+			}
 			sach__pl_part_path(p, i, whats[j], path, sizeof(path));
 			rc = append_file(w, path);
 		}
@@ -211,8 +184,12 @@ static int shard_output(sach_pipeline *p)
 	o.dataset_name = p->name;
 	o.dataset_version = p->version;
 	o.pipeline_config = p->config_json.ptr;
-	/* zstd's multi-threaded format: the same bytes for any worker count. */
-	o.threads = p->workers;
+	/* zstd's multi-threaded format: the same bytes for any number of
+	 * threads from one up. With more than one worker the rejected records
+	 * are still being written beside the shards (pipeline_side.c), so the
+	 * shards take one thread fewer: with 2 workers a second zstd thread
+	 * only added CPU time (0.16 s on viwiki x3) to cores already busy. */
+	o.threads = p->workers > 1 ? (unsigned)p->workers - 1 : 1;
 	/* The directory holds the run's own files; earlier shards of this
 	 * output are replaced when the new manifest is written. */
 	o.existing = SACH_SHARD_OVERWRITE;
@@ -341,7 +318,7 @@ static int write_counts(sach_pipeline *p, const pl_part_counts *total)
 	    (rc = sach_buf_puts(&b, "\n")) < 0)
 		goto out;
 	snprintf(path, sizeof(path), "%s/counts.json", p->out_dir);
-	rc = write_file(path, b.ptr, b.len, true);
+	rc = sach__pl_write_file(path, b.ptr, b.len, true);
 	if (rc == SACH_OK)
 		sach__pl_log(p, "%" PRIu64 " records in: %" PRIu64 " written, %" PRIu64
 				" rejected, %" PRIu64 " skipped, %" PRIu64 " quarantined",
@@ -352,124 +329,8 @@ out:
 	return rc;
 }
 
-struct pl_side {
-	sach_pipeline *p;
-	pthread_t thread;
-	int rc;
-	char message[1024];   /* errors are per thread: carried back here */
-};
-
-/*
- * Once rejected.jsonl.zst (and quarantine.jsonl.zst) are committed, a
- * marker says so and the part files they were made of go, on this thread:
- * a run killed after that does not write them again (their parts are
- * gone), and the end of the run has fewer files to free.
- */
-#define SIDE_DONE "side.done"
-
-static bool side_done(const sach_pipeline *p)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", p->work_dir, SIDE_DONE);
-	return access(path, F_OK) == 0;
-}
-
-static int side_finish(sach_pipeline *p)
-{
-	static const char *const parts[] = { "rejected", "dedupe-rejected", "quarantine", NULL };
-	char path[4096];
-	size_t i, j;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", p->work_dir, SIDE_DONE);
-	if ((rc = write_file(path, "", 0, p->work_sync)) < 0)
-		return rc;
-	for (j = 0; parts[j]; j++)
-		for (i = 0; i < p->nparts; i++) {
-			sach__pl_part_path(p, i, parts[j], path, sizeof(path));
-			if (unlink(path) < 0 && errno != ENOENT)
-				return sach__error_set(SACH_EIO, "cannot remove '%s': %s", path,
-						       strerror(errno));
-		}
-	return SACH_OK;
-}
-
-static void *side_main(void *arg)
-{
-	static const char *const rejected[] = { "rejected", "dedupe-rejected", NULL };
-	static const char *const quarantined[] = { "quarantine", NULL };
-	struct pl_side *j = arg;
-
-	if (side_done(j->p))
-		return NULL; /* an earlier, killed run of this config wrote them */
-	j->rc = concat_parts(j->p, "rejected.jsonl.zst", rejected, SIDE_LEVEL, SIDE_THREADS);
-	if (j->rc == SACH_OK && j->p->on_error == PL_ON_ERROR_QUARANTINE)
-		j->rc = concat_parts(j->p, "quarantine.jsonl.zst", quarantined, SIDE_LEVEL,
-				     SIDE_THREADS);
-	if (j->rc == SACH_OK)
-		j->rc = side_finish(j->p);
-	if (j->rc < 0)
-		snprintf(j->message, sizeof(j->message), "%s", sach_error_last());
-	return NULL;
-}
-
-/*
- * With more than one worker, the rejected and quarantined records go to
- * their files on a thread of their own from the end of phase A on: beside
- * the dedupe apply step (taking each part's records of that step as soon
- * as the step finished the part) and then beside the shards. The files are
- * independent of the rest, and written only at the end they kept all but
- * one core idle. With one worker they are written in sach__pl_output().
- */
-int sach__pl_side_start(sach_pipeline *p)
-{
-	struct pl_side *j;
-
-	if (p->workers <= 1 || p->side)
-		return SACH_OK;
-	if (p->dedupe && p->nparts > 0 && !(p->applied = calloc(p->nparts, 1)))
-		return sach__error_nomem();
-	if (!(j = calloc(1, sizeof(*j))))
-		return sach__error_nomem();
-	j->p = p;
-	if (pthread_create(&j->thread, NULL, side_main, j) != 0) {
-		free(j);
-		free(p->applied);
-		p->applied = NULL;
-		return SACH_OK; /* written in sach__pl_output() instead */
-	}
-	p->side = j;
-	return SACH_OK;
-}
-
-void sach__pl_applied(sach_pipeline *p, size_t part)
-{
-	pthread_mutex_lock(&p->lock);
-	if (p->applied)
-		p->applied[part] = 1;
-	pthread_cond_broadcast(&p->applied_cond);
-	pthread_mutex_unlock(&p->lock);
-}
-
-int sach__pl_side_join(sach_pipeline *p)
-{
-	struct pl_side *j = p->side;
-	int rc;
-
-	if (!j)
-		return SACH_OK;
-	pthread_join(j->thread, NULL);
-	p->side = NULL;
-	/* after a failure elsewhere the caller's message is the one to keep */
-	rc = j->rc < 0 && !sach__pl_failed(p) ? sach__error_set(j->rc, "%s", j->message) : SACH_OK;
-	free(j);
-	return rc;
-}
-
 int sach__pl_output(sach_pipeline *p)
 {
-	struct pl_side side;
 	pl_part_counts total, part;
 	char path[4096];
 	size_t i;
@@ -493,27 +354,20 @@ int sach__pl_output(sach_pipeline *p)
 	}
 	if (rc < 0)
 		goto out;
-	/* The rejected and quarantined records: already on their way on their
-	 * own thread (sach__pl_side_start()), or written now. */
-	memset(&side, 0, sizeof(side));
-	side.p = p;
-	if (!p->side)
-		side_main(&side);
+	/* The rejected and quarantined records: on their way on their own
+	 * thread (pipeline_side.c), or written now. */
+	if (!p->side && (rc = sach__pl_side_write(p)) < 0)
+		goto out;
 	if (p->shard) {
 		rc = shard_output(p);
 	} else {
 		const char *docs[] = { final_part_name(p), NULL };
 
-		rc = concat_parts(p, "documents.jsonl.zst", docs, OUTPUT_LEVEL, p->workers);
+		rc = sach__pl_concat_parts(p, "documents.jsonl.zst", docs, OUTPUT_LEVEL, p->workers,
+					   NULL);
 	}
-	if (p->side) {
-		int side_rc = sach__pl_side_join(p);
-
-		if (rc == SACH_OK)
-			rc = side_rc;
-	} else if (rc == SACH_OK && side.rc < 0) {
-		rc = sach__error_set(side.rc, "%s", side.message);
-	}
+	if (p->side)
+		rc = rc < 0 ? sach__pl_side_stop(p, rc) : sach__pl_side_join(p);
 	if (rc < 0)
 		goto out;
 	if ((rc = write_counts(p, &total)) < 0)
@@ -521,15 +375,12 @@ int sach__pl_output(sach_pipeline *p)
 	snprintf(path, sizeof(path), "%s/config.json", p->out_dir);
 	if ((rc = sach_buf_puts(&p->config_json, "\n")) < 0)
 		goto out;
-	rc = write_file(path, p->config_json.ptr, p->config_json.len, true);
+	rc = sach__pl_write_file(path, p->config_json.ptr, p->config_json.len, true);
 	p->config_json.len--;
 	p->config_json.ptr[p->config_json.len] = '\0';
 out:
-	if (p->side) {
-		/* failed before the rejected records were waited for */
-		sach__pl_fail(p, rc, sach_error_last());
-		sach__pl_side_join(p);
-	}
+	if (p->side) /* failed before the rejected records were waited for */
+		rc = sach__pl_side_stop(p, rc);
 	sach__pl_counts_free(&total, p->nstages);
 	return rc;
 }

@@ -13,14 +13,18 @@ void sach__pl_global_free(sach_pipeline *p);
 /* Runs the global stages' passes between phase A and the output. */
 int sach__pl_global_run(sach_pipeline *p);
 
-/* Starts writing the rejected and quarantined records on a thread of their
- * own (with more than one worker), after phase A; sach__pl_applied() tells
- * it a part's dedupe apply step finished. sach__pl_side_join() waits for it
- * and returns its result (SACH_OK when it was not started); on a failure
- * elsewhere, sach__pl_fail() first, so it stops waiting. */
-int sach__pl_side_start(sach_pipeline *p);
-void sach__pl_applied(sach_pipeline *p, size_t part);
-int sach__pl_side_join(sach_pipeline *p);
+/* Whether part `part` of the files named `what` is there to read: 1 (once
+ * it is), 0 when there is no such part, or a negative code. */
+typedef int (*sach__pl_part_ready)(sach_pipeline *p, const char *what, size_t part);
+
+/* OUT/name: the part files named by each of `whats` (NULL-terminated), part
+ * by part, as one zstd stream at `level` on `threads` threads. With `ready`,
+ * each part is waited for; without, every part is finished. */
+int sach__pl_concat_parts(sach_pipeline *p, const char *name, const char *const *whats,
+			  int level, unsigned threads, sach__pl_part_ready ready);
+
+/* Writes a small file atomically (fsync()ed when `sync`). */
+int sach__pl_write_file(const char *path, const char *data, size_t len, bool sync);
 
 /* Writes the output directory: documents or shards and manifest, rejected
  * and quarantined records, counts.json, config.json. */

@@ -21,6 +21,7 @@
 #include "error_internal.h"
 #include "pipeline_feed.h"
 #include "pipeline_global.h"
+#include "pipeline_side.h"
 
 #include <xxhash.h>
 #include "sach/doc.h"
@@ -138,6 +139,7 @@ static int finish_part(worker *w)
 		goto fail;
 	sach__pl_counts_free(&w->counts, w->p->nstages);
 	w->mine = false;
+	sach__pl_part_finished(w->p);
 	return SACH_OK;
 fail:
 	abort_part(w);
@@ -413,11 +415,11 @@ static void *worker_main(void *arg)
 		if (!fp)
 			break;
 		if (sach__pl_failed(p)) {
-			sach__pl_feed_part_free(fp);
+			sach__pl_feed_done(w->feed, fp);
 			continue; /* drain what was cut, do nothing more */
 		}
 		rc = do_part(w, fp);
-		sach__pl_feed_part_free(fp);
+		sach__pl_feed_done(w->feed, fp);
 	}
 	if (rc < 0) {
 		sach__pl_fail(p, rc, sach_error_last());
@@ -499,6 +501,7 @@ int sach__pl_run_parts(sach_pipeline *p)
 	/* The reader runs here, beside the workers; with no worker started it
 	 * stops at the failure. */
 	sach__pl_feed_run(feed, &nparts);
+	sach__pl_cut_over(p, nparts);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	sach__pl_feed_free(feed);
