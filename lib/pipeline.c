@@ -129,6 +129,11 @@ const char *sach_pipeline_config_json(const sach_pipeline *p)
 	return p->config_json.ptr;
 }
 
+const char *sach_pipeline_output_dir(const sach_pipeline *p)
+{
+	return p->out_dir;
+}
+
 int sach_pipeline_workers(const sach_pipeline *p)
 {
 	return p->workers;
@@ -141,6 +146,76 @@ static double seconds_since(const struct timespec *t0)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void log_open(const sach_pipeline *p)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/run.log", p->out_dir);
+	pthread_mutex_lock(&log_lock);
+	log_file = fopen(path, "a");
+	pthread_mutex_unlock(&log_lock);
+}
+
+static void log_close(void)
+{
+	pthread_mutex_lock(&log_lock);
+	if (log_file)
+		fclose(log_file);
+	log_file = NULL;
+	pthread_mutex_unlock(&log_lock);
+}
+
+int sach_pipeline_prepare(sach_pipeline *p, bool *complete)
+{
+	bool resumed;
+	int rc;
+
+	p->spread = true;
+	rc = sach__pl_prepare_output(p, &resumed, complete);
+	p->spread = false;
+	if (rc < 0 || *complete)
+		return rc;
+	log_open(p);
+	sach__pl_log(p, "%s run of '%s' (config %016" PRIx64 "), %zu input file%s, spread over "
+			"processes", resumed ? "resumed" : "new", p->name, p->config_hash,
+		     p->ninputs, p->ninputs == 1 ? "" : "s");
+	log_close();
+	return SACH_OK;
+}
+
+int sach_pipeline_run_task(sach_pipeline *p, unsigned task, unsigned ntasks)
+{
+	struct timespec t0;
+	size_t done = 0, i;
+	int rc;
+
+	if (ntasks == 0 || task >= ntasks)
+		return sach__error_set(SACH_EINVAL, "task %u of %u: no such task", task, ntasks);
+	if ((rc = sach__pl_open_spread(p)) < 0)
+		return rc;
+	p->task = task;
+	p->ntasks = ntasks;
+	log_open(p);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = sach__pl_run_parts(p);
+	if (rc == SACH_OK) {
+		for (i = task; i < p->nparts; i += ntasks)
+			done++;
+		sach__pl_log(p, "task %u of %u: per-document stages done: %zu of %zu parts, %d "
+				"worker%s (%.2f s)", task, ntasks, done, p->nparts, p->workers,
+			     p->workers == 1 ? "" : "s", seconds_since(&t0));
+	} else {
+		char msg[1100];
+
+		snprintf(msg, sizeof(msg), "%s", sach_error_last());
+		sach__pl_log(p, "task %u of %u failed: %s", task, ntasks, msg);
+		sach__error_set(rc, "%s", msg);
+	}
+	log_close();
+	p->ntasks = 0;
+	return rc;
 }
 
 int sach_pipeline_run(sach_pipeline *p)
@@ -158,10 +233,7 @@ int sach_pipeline_run(sach_pipeline *p)
 					"finished run of this config over these inputs");
 		return SACH_OK;
 	}
-	snprintf(path, sizeof(path), "%s/run.log", p->out_dir);
-	pthread_mutex_lock(&log_lock);
-	log_file = fopen(path, "a");
-	pthread_mutex_unlock(&log_lock);
+	log_open(p);
 	sach__pl_log(p, "%s run of '%s' (config %016" PRIx64 "), %zu input file%s, %d worker%s",
 		     resumed ? "resumed" : "new", p->name, p->config_hash, p->ninputs,
 		     p->ninputs == 1 ? "" : "s", p->workers, p->workers == 1 ? "" : "s");
@@ -209,10 +281,6 @@ int sach_pipeline_run(sach_pipeline *p)
 		sach__pl_log(p, "failed: %s", msg);
 		sach__error_set(rc, "%s", msg);
 	}
-	pthread_mutex_lock(&log_lock);
-	if (log_file)
-		fclose(log_file);
-	log_file = NULL;
-	pthread_mutex_unlock(&log_lock);
+	log_close();
 	return rc;
 }

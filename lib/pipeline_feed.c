@@ -265,7 +265,9 @@ static int cut_input(pl_feed *f, size_t input, size_t *part, uint64_t *ordinal)
 				break;        /* (fp is freed below) */
 			}
 			fp = NULL;
-			skipping = part_done(p, *part);
+			/* a task of a spread run does only its own parts */
+			skipping = (p->ntasks && *part % p->ntasks != p->task) ||
+				   part_done(p, *part);
 			if (!skipping && !(fp = new_part(f, *part, input, sach_reader_name(rd), *ordinal))) {
 				rc = sach__error_nomem();
 				break;

@@ -124,8 +124,12 @@ struct sach_pipeline {
 	int work_level;          /* zstd level of intermediate files ... */
 	bool work_compress;      /* ... if they are compressed at all */
 	bool work_sync;          /* fsync() work files: only when a crash of the
-				    machine cannot be told apart (no boot id;
-				    see pipeline_outdir.c) */
+				    machine cannot be told apart (no boot id, or
+				    several machines; see pipeline_outdir.c) */
+	bool spread;             /* the directory is being prepared for a run
+				    spread over processes (sach_pipeline_prepare) */
+	unsigned task, ntasks;   /* ntasks > 0: phase A does only the parts with
+				    part % ntasks == task */
 	pl_stage *stages;        /* per-document stages, in order */
 	size_t nstages;
 	bool memo;               /* workers remember outcomes by text (see
@@ -176,8 +180,12 @@ bool sach__pl_failed(sach_pipeline *p);
 int sach__pl_parse_config(sach_pipeline *p);
 
 /* Prepares the output directory (pipeline_outdir.c): *resumed when it holds
- * this run's unfinished work, *complete when this run already finished. */
+ * this run's unfinished work, *complete when this run already finished.
+ * With p->spread, marks the work to be fsync()ed by every process. */
 int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete);
+/* Opens a directory prepared for a spread run, for one task: SACH_EINVAL
+ * unless it holds this run's unfinished work, so marked. */
+int sach__pl_open_spread(sach_pipeline *p);
 /* Removes a file or a directory tree. */
 int sach__pl_remove_tree(const char *path);
 

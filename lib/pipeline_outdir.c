@@ -156,6 +156,37 @@ static int write_boot(const sach_pipeline *p, const char *now)
 	return sach_writer_commit(w);
 }
 
+/*
+ * A run spread over processes (sach_pipeline_prepare()) may have its parts
+ * written on several machines, whose boot ids say nothing about each
+ * other: its work directory holds this marker instead, and every process
+ * fsync()s its work files.
+ */
+#define SPREAD_MARK "spread"
+
+static bool spread_marked(const sach_pipeline *p)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", p->work_dir, SPREAD_MARK);
+	return access(path, F_OK) == 0;
+}
+
+static int write_spread_mark(sach_pipeline *p)
+{
+	char path[4096];
+	sach_writer *w = NULL;
+	sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
+	int rc;
+
+	p->work_sync = true;
+	snprintf(path, sizeof(path), "%s/%s", p->work_dir, SPREAD_MARK);
+	o.sync = true;
+	if ((rc = sach_writer_open(&w, path, &o)) < 0)
+		return rc;
+	return sach_writer_commit(w);
+}
+
 /* Whether two state texts name the same config (their "config" lines). */
 static bool same_config_line(const char *a, const char *b)
 {
@@ -252,6 +283,13 @@ int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete)
 	snprintf(path, sizeof(path), "%s/state", p->work_dir);
 	have = read_small_file(path, &have_len);
 	if (have && have_len == want.len && memcmp(have, want.ptr, want.len) == 0) {
+		if (spread_marked(p)) {
+			/* every process fsync()ed its work files */
+			free(have);
+			p->work_sync = true;
+			*resumed = true;
+			goto out;
+		}
 		if (!p->work_sync && !same_boot(p, boot)) {
 			/* written before the machine restarted: not to be trusted */
 			free(have);
@@ -261,6 +299,9 @@ int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete)
 		} else {
 			free(have);
 			*resumed = true;
+			/* this machine's unfinished work, now to be spread */
+			if (p->spread)
+				rc = write_spread_mark(p);
 			goto out;
 		}
 	}
@@ -325,10 +366,37 @@ int sach__pl_prepare_output(sach_pipeline *p, bool *resumed, bool *complete)
 		if ((rc = sach_writer_commit(w)) < 0)
 			goto out;
 	}
-	if (!p->work_sync)
+	if (p->spread)
+		rc = write_spread_mark(p);
+	else if (!p->work_sync)
 		rc = write_boot(p, boot);
 out:
 	sach_buf_free(&want);
 	return rc;
 }
 
+
+int sach__pl_open_spread(sach_pipeline *p)
+{
+	char path[4096];
+	sach_buf want = { 0 };
+	char *have;
+	size_t have_len = 0;
+	bool same;
+	int rc;
+
+	if ((rc = state_text(p, &want)) < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/state", p->work_dir);
+	have = read_small_file(path, &have_len);
+	same = have && have_len == want.len && memcmp(have, want.ptr, want.len) == 0;
+	free(have);
+	sach_buf_free(&want);
+	if (!same || !spread_marked(p))
+		return sach__error_set(SACH_EINVAL, "output directory '%s' was not prepared for this "
+				       "run spread over processes (sach-run --engine slurm prepares "
+				       "it; the config or the inputs may have changed since)",
+				       p->out_dir);
+	p->work_sync = true;
+	return SACH_OK;
+}

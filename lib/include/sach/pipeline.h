@@ -59,10 +59,35 @@ SACH_API int sach_pipeline_load(sach_pipeline **out, const char *config_path,
  */
 SACH_API int sach_pipeline_run(sach_pipeline *p);
 
+/**
+ * For a run spread over several processes, possibly on several machines (a
+ * cluster engine: sach-run --engine slurm): prepares the output directory
+ * as sach_pipeline_run() would (fresh, this run's unfinished work kept, or
+ * refused) and marks its work files to be fsync()ed by every process, since
+ * no single machine's restart can tell which of them to trust. *complete
+ * when the directory already holds this run, finished.
+ * @return 0, or as sach_pipeline_run().
+ */
+SACH_API int sach_pipeline_prepare(sach_pipeline *p, bool *complete);
+
+/**
+ * One task of such a run: the per-document stages (and dedupe signing) of
+ * the parts with part % ntasks == task, in a directory sach_pipeline_prepare()
+ * made; any number of tasks may run at once, on any machines that share the
+ * output directory. sach_pipeline_run() in the same directory then does
+ * the rest, skipping the parts the tasks finished (and doing any they did
+ * not); the output is the same bytes as a run in one process.
+ * @return 0; SACH_EINVAL when the directory was not prepared for this run
+ *         or task >= ntasks; otherwise as sach_pipeline_run().
+ */
+SACH_API int sach_pipeline_run_task(sach_pipeline *p, unsigned task, unsigned ntasks);
+
 SACH_API void sach_pipeline_free(sach_pipeline *p);
 
 /** The effective config as canonical JSON (borrowed). */
 SACH_API const char *sach_pipeline_config_json(const sach_pipeline *p);
+/** The output directory, as the config names it (borrowed). */
+SACH_API const char *sach_pipeline_output_dir(const sach_pipeline *p);
 /** Worker threads the run will use (after `auto`). */
 SACH_API int sach_pipeline_workers(const sach_pipeline *p);
 
