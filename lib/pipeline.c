@@ -188,7 +188,6 @@ int sach_pipeline_prepare(sach_pipeline *p, bool *complete)
 int sach_pipeline_run_task(sach_pipeline *p, unsigned task, unsigned ntasks)
 {
 	struct timespec t0;
-	size_t done = 0, i;
 	int rc;
 
 	if (ntasks == 0 || task >= ntasks)
@@ -201,10 +200,9 @@ int sach_pipeline_run_task(sach_pipeline *p, unsigned task, unsigned ntasks)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = sach__pl_run_parts(p);
 	if (rc == SACH_OK) {
-		for (i = task; i < p->nparts; i += ntasks)
-			done++;
+		/* what this process did (a resumed task skips finished parts) */
 		sach__pl_log(p, "task %u of %u: per-document stages done: %zu of %zu parts, %d "
-				"worker%s (%.2f s)", task, ntasks, done, p->nparts, p->workers,
+				"worker%s (%.2f s)", task, ntasks, p->parts_finished, p->nparts, p->workers,
 			     p->workers == 1 ? "" : "s", seconds_since(&t0));
 	} else {
 		char msg[1100];

@@ -157,6 +157,7 @@ struct sach_pipeline {
 	 * signalled on every change and on failure. */
 	pthread_cond_t progress_cond;
 	uint64_t progress;       /* counts the changes below */
+	size_t parts_finished;   /* parts of phase A this process finished */
 	bool cut_over;           /* the reader cut the inputs ... */
 	size_t cut_parts;        /* ... into this many parts */
 	bool phase_a_over;       /* every part passed the per-document stages */

@@ -71,6 +71,7 @@ static void progress(sach_pipeline *p)
 void sach__pl_part_finished(sach_pipeline *p)
 {
 	pthread_mutex_lock(&p->lock);
+	p->parts_finished++;
 	progress(p);
 	pthread_mutex_unlock(&p->lock);
 }
