@@ -109,9 +109,15 @@ void sach__pl_applied(sach_pipeline *p, size_t part)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Phase A's part `part`: 1 once finished, 0 when there is no such part. */
-static int wait_phase_a_part(sach_pipeline *p, size_t part)
+/*
+ * Waits until part `part` of the files named `what` can be read: 1; 0 when
+ * there is no such part; or the run's failure. A part of phase A's files
+ * is there once its done file is (a part an earlier run finished has it
+ * already); a part of the apply step's, once the step said so.
+ */
+static int side_ready(sach_pipeline *p, const char *what, size_t part)
 {
+	bool applied_step = strcmp(what, "dedupe-rejected") == 0;
 	char done[4096];
 	uint64_t seen;
 	int rc;
@@ -123,53 +129,28 @@ static int wait_phase_a_part(sach_pipeline *p, size_t part)
 			rc = sach__error_set(SACH_ERROR, "stopped: the run failed");
 			break;
 		}
-		if (p->cut_over && part >= p->cut_parts) {
+		if (applied_step ? p->phase_a_over && part >= p->nparts :
+				   p->cut_over && part >= p->cut_parts) {
 			rc = 0;
 			break;
 		}
+		/* applied is NULL when nothing is followed: no dedupe stage */
+		if (applied_step && p->phase_a_over && (!p->applied || p->applied[part])) {
+			rc = 1;
+			break;
+		}
 		seen = p->progress;
-		pthread_mutex_unlock(&p->lock);
-		if (access(done, F_OK) == 0)
-			return 1;
-		pthread_mutex_lock(&p->lock);
+		if (!applied_step) {
+			pthread_mutex_unlock(&p->lock);
+			if (access(done, F_OK) == 0)
+				return 1;
+			pthread_mutex_lock(&p->lock);
+		}
 		while (p->progress == seen && !p->failed)
 			pthread_cond_wait(&p->progress_cond, &p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return rc;
-}
-
-/* The apply step's part `part`: 1 once finished, 0 when there is no such part. */
-static int wait_applied_part(sach_pipeline *p, size_t part)
-{
-	int rc;
-
-	pthread_mutex_lock(&p->lock);
-	for (;;) {
-		if (p->failed) {
-			rc = sach__error_set(SACH_ERROR, "stopped: the run failed");
-			break;
-		}
-		if (p->phase_a_over && part >= p->nparts) {
-			rc = 0;
-			break;
-		}
-		/* applied is NULL when nothing is followed: no dedupe stage */
-		if (p->phase_a_over && (!p->applied || p->applied[part])) {
-			rc = 1;
-			break;
-		}
-		pthread_cond_wait(&p->progress_cond, &p->lock);
-	}
-	pthread_mutex_unlock(&p->lock);
-	return rc;
-}
-
-static int side_ready(sach_pipeline *p, const char *what, size_t part)
-{
-	if (strcmp(what, "dedupe-rejected") == 0)
-		return wait_applied_part(p, part);
-	return wait_phase_a_part(p, part);
 }
 
 static bool side_done(const sach_pipeline *p)

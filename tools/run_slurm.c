@@ -175,16 +175,67 @@ static void show_failures(const char *out_dir)
 	fclose(f);
 }
 
+/* What every job of a run is submitted with. */
+typedef struct job_common {
+	const run_slurm_options *o;
+	const char *cpus, *chdir, *script, *self, *config, *workers;
+	const char *dir;          /* the jobs' log directory */
+} job_common;
+
+/*
+ * Submits one job: sbatch with the options every job gets, the job's own
+ * (NULL-terminated), the user's --sbatch-arg ones, then the script with
+ * MODE and the common arguments and `last` (or NULL). The job id is left in
+ * `answer`; returns sbatch's exit status (-1: not started, or no job id).
+ */
+static int submit(const job_common *c, const char *const *own, const char *log_name,
+		  const char *mode, const char *last, char *answer, size_t size)
+{
+	const char *argv[64];
+	char out_arg[PATH_MAX + 96];
+	int i, k = 0, rc;
+
+	if (c->o->nsbatch_args > 40) {
+		tool_warn("too many --sbatch-arg options (at most 40)");
+		return -1;
+	}
+	argv[k++] = "sbatch";
+	argv[k++] = "--parsable";
+	argv[k++] = c->cpus;
+	argv[k++] = c->chdir;
+	snprintf(out_arg, sizeof(out_arg), "--output=%s/%s", c->dir, log_name);
+	argv[k++] = out_arg;
+	for (i = 0; own[i]; i++)
+		argv[k++] = own[i];
+	for (i = 0; i < c->o->nsbatch_args; i++)
+		argv[k++] = c->o->sbatch_args[i];
+	argv[k++] = c->script;
+	argv[k++] = mode;
+	argv[k++] = c->self;
+	argv[k++] = c->config;
+	argv[k++] = c->workers;
+	if (last)
+		argv[k++] = last;
+	argv[k] = NULL;
+	rc = spawn_read((char *const *)argv, answer, size);
+	if (rc >= 0 && !job_id(answer)) {
+		if (rc == 0)
+			tool_warn("sbatch printed no job id");
+		return -1;
+	}
+	return rc;
+}
+
 int run_slurm(sach_pipeline *p, const char *config_path, const run_slurm_options *o)
 {
 	char cwd[PATH_MAX], self[PATH_MAX], dir[PATH_MAX + 64], script[PATH_MAX + 80];
-	char chdir_arg[PATH_MAX + 16], out_arg[PATH_MAX + 96], array[64], cpus[64], dep[300];
+	char chdir_arg[PATH_MAX + 16], array[64], cpus[64], dep[300];
 	char workers[16], ntasks[16], answer[256], task_id[256];
 	char *config = NULL, *out_dir = NULL;
-	const char **argv = NULL;
+	job_common c;
 	bool complete;
 	ssize_t n;
-	int i, k, rc, exit_code = SACH_EXIT_FAILURE;
+	int rc, exit_code = SACH_EXIT_FAILURE;
 
 	rc = sach_pipeline_prepare(p, &complete);
 	if (rc < 0) {
@@ -204,8 +255,7 @@ int run_slurm(sach_pipeline *p, const char *config_path, const run_slurm_options
 	self[n] = '\0';
 	config = absolute(config_path, cwd);
 	out_dir = absolute(sach_pipeline_output_dir(p), cwd);
-	argv = calloc((size_t)o->nsbatch_args + 24, sizeof(*argv));
-	if (!config || !out_dir || !argv) {
+	if (!config || !out_dir) {
 		tool_warn("out of memory");
 		goto out;
 	}
@@ -222,32 +272,22 @@ int run_slurm(sach_pipeline *p, const char *config_path, const run_slurm_options
 	snprintf(ntasks, sizeof(ntasks), "%u", o->tasks);
 	snprintf(cpus, sizeof(cpus), "--cpus-per-task=%d", sach_pipeline_workers(p));
 	snprintf(chdir_arg, sizeof(chdir_arg), "--chdir=%s", cwd);
+	c.o = o;
+	c.cpus = cpus;
+	c.chdir = chdir_arg;
+	c.script = script;
+	c.self = self;
+	c.config = config;
+	c.workers = workers;
+	c.dir = dir;
 
 	/* The job array: phase A, task by task. */
-	k = 0;
-	argv[k++] = "sbatch";
-	argv[k++] = "--parsable";
-	argv[k++] = "--job-name=sach-run";
 	snprintf(array, sizeof(array), "--array=0-%u", o->tasks - 1);
-	argv[k++] = array;
-	argv[k++] = cpus;
-	argv[k++] = chdir_arg;
-	snprintf(out_arg, sizeof(out_arg), "--output=%s/task-%%a.log", dir);
-	argv[k++] = out_arg;
-	for (i = 0; i < o->nsbatch_args; i++)
-		argv[k++] = o->sbatch_args[i];
-	argv[k++] = script;
-	argv[k++] = "task";
-	argv[k++] = self;
-	argv[k++] = config;
-	argv[k++] = workers;
-	argv[k++] = ntasks;
-	argv[k] = NULL;
-	rc = spawn_read((char *const *)argv, answer, sizeof(answer));
-	if (rc != 0 || !job_id(answer)) {
-		if (rc == 0)
-			tool_warn("sbatch printed no job id");
-		goto out;
+	{
+		const char *own[] = { "--job-name=sach-run", array, NULL };
+
+		if (submit(&c, own, "task-%a.log", "task", ntasks, answer, sizeof(answer)) != 0)
+			goto out;
 	}
 	snprintf(task_id, sizeof(task_id), "%s", answer);
 	if (!o->quiet)
@@ -255,38 +295,20 @@ int run_slurm(sach_pipeline *p, const char *config_path, const run_slurm_options
 
 	/* The rest of the run, once every task succeeded; a failed task
 	 * cancels it (--kill-on-invalid-dep) rather than leaving it pending. */
-	k = 0;
-	argv[k++] = "sbatch";
-	argv[k++] = "--parsable";
-	argv[k++] = "--job-name=sach-run-finish";
 	snprintf(dep, sizeof(dep), "--dependency=afterok:%s", task_id);
-	argv[k++] = dep;
-	argv[k++] = "--kill-on-invalid-dep=yes";
-	argv[k++] = cpus;
-	argv[k++] = chdir_arg;
-	snprintf(out_arg, sizeof(out_arg), "--output=%s/finish.log", dir);
-	argv[k++] = out_arg;
-	if (o->wait)
-		argv[k++] = "--wait";
-	for (i = 0; i < o->nsbatch_args; i++)
-		argv[k++] = o->sbatch_args[i];
-	argv[k++] = script;
-	argv[k++] = "finish";
-	argv[k++] = self;
-	argv[k++] = config;
-	argv[k++] = workers;
-	argv[k] = NULL;
-	rc = spawn_read((char *const *)argv, answer, sizeof(answer));
-	if (!job_id(answer)) {
-		if (rc == 0)
-			tool_warn("sbatch printed no job id");
-		goto out;
+	{
+		const char *own[] = { "--job-name=sach-run-finish", dep, "--kill-on-invalid-dep=yes",
+				      o->wait ? "--wait" : NULL, NULL };
+
+		rc = submit(&c, own, "finish.log", "finish", NULL, answer, sizeof(answer));
 	}
+	if (rc < 0)
+		goto out;
 	if (!o->wait) {
 		if (!o->quiet)
 			tool_warn("submitted job %s: the rest of the run, after job %s; output in %s",
 				  answer, task_id, out_dir);
-		exit_code = SACH_EXIT_OK;
+		exit_code = rc == 0 ? SACH_EXIT_OK : SACH_EXIT_FAILURE;
 		goto out;
 	}
 	/* sbatch --wait's status is the job's, but a job cancelled before it
@@ -303,7 +325,6 @@ int run_slurm(sach_pipeline *p, const char *config_path, const run_slurm_options
 		tool_warn("done: output in %s", out_dir);
 	exit_code = SACH_EXIT_OK;
 out:
-	free(argv);
 	free(config);
 	free(out_dir);
 	return exit_code;
