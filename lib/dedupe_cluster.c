@@ -561,13 +561,6 @@ static int mark_key(void *ctx, size_t i, uint64_t key, uint64_t pre)
 	return u64set_add(lp->t, &lp->pre, pre);
 }
 
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 /* Writes the gathered pre-keys, ascending ('Q' records). */
 static int write_prekeys(struct line_pass *lp)
 {
@@ -583,7 +576,7 @@ static int write_prekeys(struct line_pass *lp)
 	for (i = 0; s->slot && i <= s->mask; i++)
 		if (s->slot[i])
 			v[n++] = s->slot[i];
-	qsort(v, n, 8, cmp_u64);
+	sach__dd_sort_u64(v, n);
 	for (i = 0; i < n && rc == 0; i++) {
 		if ((rc = sach__dd_out_u8(lp->out, SACH__DD_TAG_PREKEY)) < 0 ||
 		    (rc = sach__dd_out_u64(lp->out, v[i])) < 0)

@@ -119,6 +119,11 @@ typedef struct sach__dd_pair {
  * document order they were given in); `tmp` has room for n pairs. */
 void sach__dd_sort_pairs(sach__dd_pair *v, sach__dd_pair *tmp, size_t n);
 
+/* Sorts 64-bit keys ascending (LSD radix with a second array of n keys;
+ * qsort() when that cannot be allocated). glibc's qsort() on the line keys
+ * was a third of the cluster step, which runs with every other core idle. */
+void sach__dd_sort_u64(uint64_t *v, size_t n);
+
 /* ---- repeated-line counter (dedupe_lines.c) ---- */
 
 typedef struct sach__dd_lines sach__dd_lines;

@@ -32,13 +32,6 @@ struct sach__dd_lines {
 	size_t nruns;
 };
 
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 int sach__dd_lines_new(sach__dd_lines **out, size_t cap, const char *tmp_dir)
 {
 	sach__dd_lines *c = calloc(1, sizeof(*c));
@@ -65,7 +58,7 @@ static int spill(sach__dd_lines *c)
 	size_t i;
 	int fd;
 
-	qsort(c->keys, c->n, sizeof(uint64_t), cmp_u64);
+	sach__dd_sort_u64(c->keys, c->n);
 	snprintf(path, sizeof(path), "%s/sach-dedupe-lines.XXXXXX", c->tmp_dir);
 	if ((fd = mkstemp(path)) < 0)
 		return sach__error_set(SACH_EIO, "cannot create a spill file in '%s': %s", c->tmp_dir,
@@ -134,7 +127,7 @@ int sach__dd_lines_finish(sach__dd_lines *c, uint32_t min, int (*fn)(void *ctx, 
 	int rc;
 
 	if (c->nruns == 0) {
-		qsort(c->keys, c->n, sizeof(uint64_t), cmp_u64);
+		sach__dd_sort_u64(c->keys, c->n);
 		for (i = 0; i < c->n; i = j) {
 			for (j = i; j < c->n && c->keys[j] == c->keys[i]; j++)
 				;

@@ -9,6 +9,7 @@
  */
 #include "dedupe_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 uint32_t sach__uf_find(uint32_t *parent, uint32_t x)
@@ -30,34 +31,72 @@ void sach__uf_union(uint32_t *parent, uint32_t a, uint32_t b)
 		parent[ra] = rb;
 }
 
-/* LSD radix sort, 11 bits per pass (a 16 KiB count table on the stack),
- * on the hash only: stable, so pairs given in document order stay in
- * document order within a bucket. */
+/*
+ * LSD radix sorts, 11 bits per pass (a 16 KiB count table on the stack):
+ * stable, so pairs given in document order stay in document order within
+ * a bucket. A pass whose digit is the same everywhere moves nothing and is
+ * skipped. One body for both element types, with the key read by KEY.
+ */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1 << RADIX_BITS)
+#define RADIX_SORT(T, KEY)                                                     \
+	static void radix_##T(T *v, T *tmp, size_t n)                          \
+	{                                                                      \
+		size_t c[RADIX_SIZE], i;                                       \
+		unsigned shift;                                                \
+		T *src = v, *dst = tmp, *swap;                                 \
+									       \
+		if (n < 2)                                                     \
+			return;                                                \
+		for (shift = 0; shift < 64; shift += RADIX_BITS) {             \
+			size_t sum = 0;                                        \
+									       \
+			memset(c, 0, sizeof(c));                               \
+			for (i = 0; i < n; i++)                                \
+				c[(KEY(src[i]) >> shift) & (RADIX_SIZE - 1)]++; \
+			if (c[(KEY(src[0]) >> shift) & (RADIX_SIZE - 1)] == n) \
+				continue;                                      \
+			for (i = 0; i < RADIX_SIZE; i++) {                     \
+				size_t t = c[i];                               \
+									       \
+				c[i] = sum;                                    \
+				sum += t;                                      \
+			}                                                      \
+			for (i = 0; i < n; i++)                                \
+				dst[c[(KEY(src[i]) >> shift) & (RADIX_SIZE - 1)]++] = \
+					src[i];                                \
+			swap = src, src = dst, dst = swap;                     \
+		}                                                              \
+		if (src != v)                                                  \
+			memcpy(v, src, n * sizeof(*v));                        \
+	}
+
+#define PAIR_KEY(x) ((x).h)
+#define U64_KEY(x) (x)
+RADIX_SORT(sach__dd_pair, PAIR_KEY)
+RADIX_SORT(uint64_t, U64_KEY)
+
 void sach__dd_sort_pairs(sach__dd_pair *v, sach__dd_pair *tmp, size_t n)
 {
-	enum { BITS = 11, SIZE = 1 << BITS };
-	size_t c[SIZE];
-	unsigned shift;
-	size_t i;
+	radix_sach__dd_pair(v, tmp, n);
+}
 
-	if (n < 2)
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+void sach__dd_sort_u64(uint64_t *v, size_t n)
+{
+	uint64_t *tmp = n > 1 ? malloc(n * sizeof(*tmp)) : NULL;
+
+	if (!tmp) {
+		/* no room for the second array: slower, in place */
+		qsort(v, n, sizeof(*v), cmp_u64);
 		return;
-	for (shift = 0; shift < 64; shift += BITS) {
-		size_t sum = 0;
-
-		memset(c, 0, sizeof(c));
-		for (i = 0; i < n; i++)
-			c[(v[i].h >> shift) & (SIZE - 1)]++;
-		if (c[(v[0].h >> shift) & (SIZE - 1)] == n)
-			continue; /* the same digit everywhere: nothing moves */
-		for (i = 0; i < SIZE; i++) {
-			size_t t = c[i];
-
-			c[i] = sum;
-			sum += t;
-		}
-		for (i = 0; i < n; i++)
-			tmp[c[(v[i].h >> shift) & (SIZE - 1)]++] = v[i];
-		memcpy(v, tmp, n * sizeof(*v));
 	}
+	radix_uint64_t(v, tmp, n);
+	free(tmp);
 }

@@ -36,15 +36,18 @@
  * rejected.jsonl.zst and quarantine.jsonl.zst: records kept for audit, read
  * rarely, and on a typical run more bytes than the output (every copy of a
  * duplicated page). Level 1 costs about three quarters of level 3's CPU for
- * files about 15% larger (viwiki x3: 62 vs 54 MB), and one compression
- * thread: the file is written beside the rest on its own thread already,
- * and zstd's jobs on a second thread cost another half of the CPU (measured
- * with zstd -T1/-T2 on the rejected records of viwiki x3). zstd writes the
- * same bytes for any number of threads from one up, so this does not make
- * the bytes depend on the worker count.
+ * files about 15% larger (viwiki x3: 62 vs 54 MB).
+ *
+ * Compressed on the thread that reads the parts (zstd's single-threaded
+ * format, 0 threads), the same with any number of workers. With zstd's
+ * own thread the two threads spent 1.43 s of CPU on viwiki x3 where one
+ * spends 1.22: the reading thread, always ahead of the compressor, spun on
+ * zstd's job mutexes waiting for room (0.36 s of CPU for 0.1 s of
+ * reading). The file is written beside the run with more than one worker,
+ * on cores the workers need; with one it is written after the apply step.
  */
 #define SIDE_LEVEL 1
-#define SIDE_THREADS 1
+#define SIDE_THREADS 0
 
 /*
  * Once the files are committed, a marker says so and the part files they

@@ -312,6 +312,12 @@ static int open_shard(sach_shard_writer *w, sach__split_state *st)
 	o.compression = SACH_COMPRESS_ZSTD;
 	o.level = w->opts.level;
 	o.threads = w->opts.threads;
+	/* fsync()ed together before the manifest (sync_staged()), not each
+	 * as it fills: a full shard's fsync() held up the next one (0.13 s on
+	 * viwiki x3, every run's last step). Its pages go to the disk while it
+	 * is written, so little is left to wait for at the end. */
+	o.sync = false;
+	o.writeback = true;
 	sach__shard_file_name(name, sizeof(name), st->name, st->next_index, 0);
 	if (!(path = path_join(w->tmp_dir, name)))
 		return sach__error_nomem();
@@ -434,6 +440,33 @@ static int remove_earlier(sach_shard_writer *w)
 	return SACH_OK;
 }
 
+/* fsync()s every shard in the staging directory: all on disk before any is
+ * renamed into place and the manifest names them. */
+static int sync_staged(sach_shard_writer *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nfiles; i++) {
+		const sach__shard_file *f = &w->files[i];
+		char name[128];
+		char *path;
+		int fd, rc = SACH_OK;
+
+		sach__shard_file_name(name, sizeof(name), w->splits[f->split].name, f->index, 0);
+		if (!(path = path_join(w->tmp_dir, name)))
+			return sach__error_nomem();
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
+			rc = sach__error_set(SACH_EIO, "%s: cannot sync: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		if (rc < 0)
+			return rc;
+	}
+	return SACH_OK;
+}
+
 static void sync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -461,7 +494,7 @@ int sach_shard_writer_finish(sach_shard_writer *w)
 	for (i = 0; i < w->nsplits; i++)
 		if (w->splits[i].cur && (rc = close_shard(w, &w->splits[i])) < 0)
 			return rc;
-	if ((rc = remove_earlier(w)) < 0)
+	if ((rc = sync_staged(w)) < 0 || (rc = remove_earlier(w)) < 0)
 		return rc;
 	for (i = 0; i < w->nfiles; i++) {
 		const sach__shard_file *f = &w->files[i];

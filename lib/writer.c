@@ -11,7 +11,13 @@
  * Data is buffered and written in large blocks; zstd and gzip compress the
  * block stream.
  */
+#if defined(__linux__)
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sync_file_range() */
+#endif
+#else
 #define _POSIX_C_SOURCE 200809L
+#endif
 #include "sach/io.h"
 #include "error_internal.h"
 
@@ -28,6 +34,16 @@
 #include <zstd.h>
 
 #define OUT_CHUNK ((size_t)1 << 20)
+
+/*
+ * A regular file that will be fsync()ed (on commit, or by the caller:
+ * `writeback`) has its pages sent to the disk while it is written, every
+ * SYNC_AHEAD bytes (Linux's sync_file_range(), which starts the writeback
+ * and does not wait for it). Without it the whole file was written back by
+ * the fsync() at the end: 0.13 s for the 62 MB of rejected records of
+ * viwiki x3, when nothing else was left to run.
+ */
+#define SYNC_AHEAD ((off_t)8 << 20)
 #define MAX_TEMPS 64
 
 struct sach_writer {
@@ -39,6 +55,9 @@ struct sach_writer {
 	sach_compression comp;
 	bool sync;                /* fsync() on commit */
 	uint64_t bytes;
+	bool writeback;           /* start writeback every SYNC_AHEAD bytes */
+	off_t file_pos;           /* bytes written to fd */
+	off_t sync_started;       /* writeback started up to here */
 
 	char *in;                 /* uncompressed staging buffer */
 	size_t in_len;
@@ -113,7 +132,16 @@ static int write_all(sach_writer *w, const char *p, size_t n)
 		}
 		p += k;
 		n -= (size_t)k;
+		w->file_pos += k;
 	}
+#if defined(__linux__)
+	if (w->writeback && w->file_pos - w->sync_started >= SYNC_AHEAD) {
+		/* a hint: where it is not supported, fsync() does it all */
+		(void)sync_file_range(w->fd, w->sync_started, w->file_pos - w->sync_started,
+				      SYNC_FILE_RANGE_WRITE);
+		w->sync_started = w->file_pos;
+	}
+#endif
 	return SACH_OK;
 }
 
@@ -192,6 +220,9 @@ int sach_writer_open(sach_writer **out, const char *path, const sach_writer_opti
 			rc = io_error(w, "chmod");
 			goto fail;
 		}
+		/* only the temporary file of a named regular file: a pipe or
+		 * a device has no pages to send */
+		w->writeback = opts->sync || opts->writeback;
 	}
 	if (w->comp == SACH_COMPRESS_ZSTD) {
 		w->zc = ZSTD_createCCtx();

@@ -280,6 +280,43 @@ START_TEST(sort_pairs_stable)
 }
 END_TEST
 
+static int cmp_u64_ref(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The radix sort of line keys gives what qsort() gives: random keys, keys
+ * that share their low digits (skipped passes, odd number of moves), all
+ * equal, one and none. */
+START_TEST(sort_u64_matches_qsort)
+{
+	static uint64_t v[5000], ref[5000];
+	const size_t sizes[] = { 0, 1, 2, 3, 1000, 5000 };
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	size_t s, i, n;
+	int kind;
+
+	for (kind = 0; kind < 4; kind++)
+		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			n = sizes[s];
+			for (i = 0; i < n; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				v[i] = kind == 0 ? x :
+				       kind == 1 ? x << 33 :          /* low 33 bits zero */
+				       kind == 2 ? 42 :
+				       (x & 0xff) << 44 | (x >> 60); /* few digits differ */
+			}
+			memcpy(ref, v, n * sizeof(*v));
+			qsort(ref, n, sizeof(*ref), cmp_u64_ref);
+			sach__dd_sort_u64(v, n);
+			ck_assert_msg(n == 0 || memcmp(v, ref, n * sizeof(*v)) == 0,
+				      "kind %d, n %zu", kind, n);
+		}
+}
+END_TEST
+
 /* ---- line counter ---- */
 
 static int collect(void *ctx, uint64_t key)
@@ -1152,6 +1189,7 @@ static Suite *suite(void)
 	tcase_add_test(t, params_checked);
 	tcase_add_test(t, union_find_root_is_lowest);
 	tcase_add_test(t, sort_pairs_stable);
+	tcase_add_test(t, sort_u64_matches_qsort);
 	tcase_add_test(t, lines_counter_spills_same_answer);
 	tcase_add_test(t, round_trip_sign_cluster_apply);
 	tcase_add_test(t, corrupt_files_rejected);

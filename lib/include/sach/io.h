@@ -230,11 +230,16 @@ typedef struct sach_writer_options {
 	bool sync;                   /* fsync() before the rename (default); off
 					for scratch files whose loss in a crash
 					the caller detects otherwise */
+	bool writeback;              /* a regular file's pages are sent to the
+					disk while it is written (Linux), so a
+					later fsync() has little left to wait
+					for; implied by sync. For files the
+					caller fsyncs itself later. */
 } sach_writer_options;
 
-#define SACH_WRITER_OPTIONS_VERSION 2
+#define SACH_WRITER_OPTIONS_VERSION 3
 #define SACH_WRITER_OPTIONS_INIT \
-	{ SACH_WRITER_OPTIONS_VERSION, SACH_COMPRESS_NONE, 0, true, 0, true }
+	{ SACH_WRITER_OPTIONS_VERSION, SACH_COMPRESS_NONE, 0, true, 0, true, false }
 
 typedef struct sach_writer sach_writer;
 
