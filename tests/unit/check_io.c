@@ -1165,6 +1165,48 @@ START_TEST(io_writer_atomic)
 }
 END_TEST
 
+/* A file sent to the disk while written (every 8 MiB, writeback or sync)
+ * holds exactly what was written, across the points where writeback
+ * started. */
+START_TEST(io_writer_writeback_bytes)
+{
+	const size_t len = 20 * MB + 12345;
+	char *data = malloc(len), *got;
+	uint64_t seed = 0x5EEDB0B5u;
+	size_t i, glen;
+	int k;
+
+	ck_assert_ptr_nonnull(data);
+	for (i = 0; i < len; i++)
+		data[i] = (char)('a' + th_rand(&seed) % 26);
+	for (k = 0; k < 2; k++) {
+		sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
+		const char *path = th_path(k ? "wb-sync.txt" : "wb-later.txt");
+		sach_writer *w = NULL;
+		size_t pos = 0, step = 1;
+
+		o.sync = k == 1;
+		o.writeback = k == 0;
+		ck_assert_int_eq(sach_writer_open(&w, path, &o), SACH_OK);
+		while (pos < len) {
+			size_t n = len - pos < step ? len - pos : step;
+
+			ck_assert_int_eq(sach_writer_write(w, data + pos, n), SACH_OK);
+			pos += n;
+			step = step * 5 + 3;
+			if (step > 5 * MB)
+				step = 1;
+		}
+		ck_assert_int_eq(sach_writer_commit(w), SACH_OK);
+		got = th_read_file(path, &glen);
+		ck_assert_uint_eq(glen, len);
+		ck_assert(memcmp(got, data, len) == 0);
+		free(got);
+	}
+	free(data);
+}
+END_TEST
+
 START_TEST(io_writer_abort)
 {
 	const char *path = th_path("aborted.jsonl");
@@ -1943,6 +1985,7 @@ Suite *sach_io_suite(void)
 	suite_add_tcase(s, comp);
 
 	tcase_add_test(wr, io_writer_atomic);
+	tcase_add_test(wr, io_writer_writeback_bytes);
 	tcase_add_test(wr, io_writer_abort);
 	tcase_add_test(wr, io_writer_commit_replaces);
 	tcase_add_test(wr, io_writer_mode);
