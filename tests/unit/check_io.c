@@ -150,17 +150,12 @@ static void expect_doc(const struct recs *rs, size_t i, const char *text, size_t
 
 #define EXPECT_DOC(rs, i, lit, line) expect_doc(rs, i, S(lit), line)
 
-/* Writes data through a sach_writer with the given compression, in uneven
- * pieces so buffer boundaries fall everywhere. */
-static void write_via_writer(const char *path, sach_compression comp, const char *data,
-			     size_t len)
+/* Writes data through an open writer in uneven pieces, so buffer
+ * boundaries fall everywhere, and commits it. */
+static void write_in_pieces(sach_writer *w, const char *data, size_t len)
 {
-	sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
-	sach_writer *w = NULL;
 	size_t pos = 0, step = 1;
 
-	o.compression = comp;
-	ck_assert_int_eq(sach_writer_open(&w, path, &o), SACH_OK);
 	while (pos < len) {
 		size_t n = len - pos < step ? len - pos : step;
 
@@ -172,6 +167,18 @@ static void write_via_writer(const char *path, sach_compression comp, const char
 	}
 	ck_assert_uint_eq(sach_writer_bytes(w), len);
 	ck_assert_int_eq(sach_writer_commit(w), SACH_OK);
+}
+
+/* Writes data through a sach_writer with the given compression. */
+static void write_via_writer(const char *path, sach_compression comp, const char *data,
+			     size_t len)
+{
+	sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
+	sach_writer *w = NULL;
+
+	o.compression = comp;
+	ck_assert_int_eq(sach_writer_open(&w, path, &o), SACH_OK);
+	write_in_pieces(w, data, len);
 }
 
 /* N JSONL records {"id": i, "text": "record i <noise>"}; deterministic. */
@@ -1183,21 +1190,11 @@ START_TEST(io_writer_writeback_bytes)
 		sach_writer_options o = SACH_WRITER_OPTIONS_INIT;
 		const char *path = th_path(k ? "wb-sync.txt" : "wb-later.txt");
 		sach_writer *w = NULL;
-		size_t pos = 0, step = 1;
 
 		o.sync = k == 1;
 		o.writeback = k == 0;
 		ck_assert_int_eq(sach_writer_open(&w, path, &o), SACH_OK);
-		while (pos < len) {
-			size_t n = len - pos < step ? len - pos : step;
-
-			ck_assert_int_eq(sach_writer_write(w, data + pos, n), SACH_OK);
-			pos += n;
-			step = step * 5 + 3;
-			if (step > 5 * MB)
-				step = 1;
-		}
-		ck_assert_int_eq(sach_writer_commit(w), SACH_OK);
+		write_in_pieces(w, data, len);
 		got = th_read_file(path, &glen);
 		ck_assert_uint_eq(glen, len);
 		ck_assert(memcmp(got, data, len) == 0);
